@@ -1,0 +1,22 @@
+// Lint rules for the whole repository; formatting is Prettier's job.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import prettier from "eslint-config-prettier";
+
+export default tseslint.config(
+	{ ignores: ["node_modules/", "dist/", ".local/", "coverage/", "tools/"] },
+	js.configs.recommended,
+	...tseslint.configs.recommended,
+	prettier,
+	{
+		rules: {
+			"@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+			"@typescript-eslint/no-require-imports": "off",
+			"max-len": ["error", { code: 100, ignoreUrls: true, ignoreStrings: false, ignoreRegExpLiterals: true }],
+		},
+	},
+	{
+		files: ["scripts/**/*.js", "test/**/*.js", "*.js"],
+		languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly" } },
+	},
+);

@@ -1,0 +1,346 @@
+/**
+ * The HTTP gateway: routes every operation under `/v1` and at its unprefixed path,
+ * authenticates, applies rate limits and idempotency, and answers every failure in the
+ * documented error envelope.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ActionSchema, Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import ApiGateway from "moleculer-web";
+import Redis from "ioredis";
+import { config } from "../shared/config";
+import type { Caller } from "../shared/context";
+import { ApiError } from "../shared/errors";
+import { sha256Hex } from "../shared/ids";
+import { runWithRequestId } from "../shared/request-context";
+import { authMode, bucketsFor, checkAccess } from "./api/access";
+import { jsonBody, type GatewayRequest } from "./api/body";
+import { clientIp } from "./api/client-ip";
+import { bearerOf, resolveCaller, unauthenticated } from "./api/credentials";
+import { envelope, mapError } from "./api/errors";
+import { fingerprint, IdempotencyStore, validateKey } from "./api/idempotency";
+import { infraAliases, type InfraService } from "./api/infra-routes";
+import { JwtVerifier } from "./api/jwt";
+import { RateLimiter, tightest, type Bucket } from "./api/rate-limit";
+import { requestIdOf } from "./api/request-id";
+import { applySecurityHeaders, corsOptions } from "./api/http-headers";
+
+type Req = GatewayRequest & {
+	$ctx?: Context<unknown, { user?: Caller | null; $responseHeaders?: Record<string, string> }>;
+	$action?: ActionSchema;
+	$alias?: { keys?: { name: string }[]; type?: string };
+	$params?: Record<string, unknown>;
+	$idempotency?: { redisKey: string; fingerprint: string };
+	$replay?: { status: number; body: unknown; location: string | null };
+};
+
+interface ApiService extends InfraService {
+	verifier: JwtVerifier;
+	idempotency: IdempotencyStore;
+	resolveAlias(url: string, method: string): { alias: { type?: string } } | null;
+	finishIdempotency(
+		req: Req,
+		status: number,
+		body: unknown,
+		location: string | null,
+	): Promise<void>;
+}
+
+const cfg = config();
+const base = ApiGateway.methods as Record<string, (...args: unknown[]) => unknown>;
+
+/** Options shared by the `/v1` route and its unprefixed twin. */
+const businessRoute = {
+	autoAliases: true,
+	mappingPolicy: "restrict",
+	authentication: true,
+	authorization: true,
+	bodyParsers: false,
+	mergeParams: true,
+	cors: corsOptions(cfg.corsOrigins),
+	use: [
+		jsonBody(function (this: ApiService, req) {
+			return (
+				this.resolveAlias(req.parsedUrl ?? "", req.method ?? "")?.alias.type === "multipart"
+			);
+		}),
+	],
+	logging: true,
+};
+
+const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
+	name: "api",
+	mixins: [ApiGateway],
+
+	settings: {
+		port: cfg.port,
+		ip: "0.0.0.0",
+		// Time allowed to receive a whole request; slow clients get dropped.
+		requestTimeout: cfg.requestTimeoutMs,
+		optimizeOrder: true,
+		logRequest: "debug",
+		logResponse: "debug",
+		log4XXResponses: false,
+		routes: [
+			{
+				name: "infra",
+				path: "/",
+				aliases: infraAliases,
+				mappingPolicy: "restrict",
+				bodyParsers: false,
+			},
+			{ name: "v1", path: "/v1", ...businessRoute },
+			{ name: "unprefixed", path: "/", ...businessRoute },
+		],
+		onError(this: ApiService, req: IncomingMessage, res: ServerResponse, err: unknown) {
+			this.sendError(req, res, err);
+		},
+	},
+
+	events: {
+		"$services.changed"(this: ApiService) {
+			this.openapiDocument = null;
+		},
+	},
+
+	methods: {
+		httpHandler(this: ApiService, req: Req, res: ServerResponse, next: unknown) {
+			const requestId = requestIdOf(req);
+			// moleculer-web takes the context's request id from this header.
+			req.headers["x-request-id"] = requestId;
+			delete req.headers["x-correlation-id"];
+			req.$requestId = requestId;
+			res.setHeader("X-Request-Id", requestId);
+			applySecurityHeaders(res);
+			return runWithRequestId(requestId, () => base.httpHandler.call(this, req, res, next));
+		},
+
+		async authenticate(this: ApiService, ctx: Context, _route: unknown, req: Req) {
+			const credential = bearerOf(req.headers.authorization);
+			const isPublic = authMode(req.$action) === "public";
+			if (credential === undefined) {
+				if (isPublic) return null;
+				throw unauthenticated();
+			}
+			try {
+				if (credential === null)
+					throw new ApiError(401, "INVALID_TOKEN", "The credential is invalid.");
+				return await resolveCaller(ctx, credential, this.verifier);
+			} catch (err) {
+				// A bad credential on a public operation is ignored: it is served anonymously.
+				if (isPublic && err instanceof ApiError && err.code === 401) return null;
+				throw err;
+			}
+		},
+
+		async authorize(
+			this: ApiService,
+			ctx: Context,
+			_route: unknown,
+			req: Req,
+			res: ServerResponse,
+		) {
+			const caller = (ctx.meta as { user?: Caller | null }).user ?? null;
+			checkAccess(req.$action, caller);
+			if (caller) res.setHeader("Cache-Control", "private, no-store");
+
+			const pathParams = Object.fromEntries(
+				(req.$alias?.keys ?? []).map((key) => [
+					key.name,
+					String(req.$params?.[key.name] ?? ""),
+				]),
+			);
+			await this.limitOrThrow(
+				req,
+				res,
+				bucketsFor({
+					action: req.$action,
+					caller,
+					ip: this.clientIpOf(req),
+					pathParams,
+					userLimitPerMinute: cfg.userRateLimitPerMinute,
+				}),
+			);
+
+			const key = validateKey(req.headers["idempotency-key"]);
+			if (req.method !== "POST" || key === null) return;
+			const scope = caller?.id
+				? `user:${caller.id}`
+				: `anon:${(req.parsedUrl ?? "").replace(/^\/v1/, "")}`;
+			const print = fingerprint("POST", req.parsedUrl ?? "", req.rawBody);
+			const reservation = await this.idempotency.reserve(scope, key, print);
+			if (reservation.kind === "replay") req.$replay = reservation.response;
+			else
+				req.$idempotency = {
+					redisKey: reservation.redisKey,
+					fingerprint: reservation.fingerprint,
+				};
+		},
+
+		async limitOrThrow(this: ApiService, _req: Req, res: ServerResponse, buckets: Bucket[]) {
+			if (buckets.length === 0) return;
+			let states;
+			try {
+				states = await this.limiter.take(buckets);
+			} catch (err) {
+				this.logger.warn("Rate limits skipped: Redis did not answer", err);
+				return; // fail open (§1.8)
+			}
+			const reported = tightest(states);
+			if (!reported) return;
+			res.setHeader("RateLimit-Limit", String(reported.bucket.limit));
+			res.setHeader("RateLimit-Remaining", String(reported.remaining));
+			res.setHeader("RateLimit-Reset", String(reported.resetSeconds));
+			if (!reported.allowed) {
+				const waits = states.filter((s) => s.remaining === 0).map((s) => s.resetSeconds);
+				res.setHeader("Retry-After", String(Math.max(...waits, 1)));
+				throw new ApiError(429, "RATE_LIMITED", "Too many requests; retry later.");
+			}
+		},
+
+		clientIpOf(this: ApiService, req: IncomingMessage) {
+			return clientIp(req, cfg.trustedProxies);
+		},
+
+		async callAction(
+			this: ApiService,
+			route: unknown,
+			action: string,
+			req: Req,
+			res: ServerResponse,
+			params: unknown,
+		) {
+			const replay = req.$replay;
+			if (!replay) return base.callAction.call(this, route, action, req, res, params);
+			res.statusCode = replay.status;
+			res.setHeader("Idempotency-Replayed", "true");
+			if (replay.location) res.setHeader("Location", replay.location);
+			if (replay.body === undefined || replay.body === null || replay.status === 204)
+				return void res.end();
+			res.setHeader("Content-Type", "application/json; charset=utf-8");
+			res.end(JSON.stringify(replay.body));
+			return true;
+		},
+
+		sendResponse(
+			this: ApiService,
+			req: Req,
+			res: ServerResponse,
+			data: unknown,
+			action: unknown,
+		) {
+			const headers = req.$ctx?.meta.$responseHeaders ?? {};
+			const cacheable =
+				req.method === "GET" && headers["Cache-Control"]?.startsWith("public");
+			if (cacheable && data !== null && typeof data === "object" && !Buffer.isBuffer(data)) {
+				const etag = `"${sha256Hex(JSON.stringify(data)).slice(0, 32)}"`;
+				res.setHeader("ETag", etag);
+				if (req.headers["if-none-match"] === etag) {
+					res.setHeader("Cache-Control", headers["Cache-Control"]);
+					res.statusCode = 304;
+					return void res.end();
+				}
+			}
+			base.sendResponse.call(this, req, res, data, action);
+			if (req.$idempotency) {
+				const location = (res.getHeader("Location") as string | undefined) ?? null;
+				void this.finishIdempotency(req, res.statusCode, data ?? null, location);
+			}
+		},
+
+		async finishIdempotency(
+			this: ApiService,
+			req: Req,
+			status: number,
+			body: unknown,
+			location: string | null,
+		) {
+			const pending = req.$idempotency;
+			if (!pending) return;
+			req.$idempotency = undefined;
+			try {
+				await this.idempotency.complete(pending.redisKey, pending.fingerprint, {
+					status,
+					body,
+					location,
+				});
+			} catch (err) {
+				this.logger.warn("Could not store the idempotent response", err);
+			}
+		},
+
+		sendError(this: ApiService, req: Req, res: ServerResponse, err: unknown) {
+			const requestId = req.$requestId ?? String(res.getHeader("X-Request-Id") ?? "");
+			const sources = {
+				path: new Set((req.$alias?.keys ?? []).map((key) => key.name)),
+				query: new Set(Object.keys(req.query ?? {})),
+			};
+			let error = mapError(err, sources);
+			if (error.code === "ROUTE_NOT_FOUND") {
+				const allowed = this.allowedMethods(req.parsedUrl ?? (req.url ?? "").split("?")[0]);
+				if (allowed.length > 0) {
+					res.setHeader("Allow", allowed.join(", "));
+					error = {
+						...error,
+						status: 405,
+						code: "METHOD_NOT_ALLOWED",
+						message: "This path does not accept this method.",
+					};
+				}
+			}
+			if (error.internal) this.logger.error(`${req.method} ${req.url} failed`, err);
+			else this.logger.debug(`${req.method} ${req.url} → ${error.status} ${error.code}`);
+			if (error.status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="kasify"');
+			if (error.status === 503 && !res.hasHeader("Retry-After"))
+				res.setHeader("Retry-After", "5");
+
+			const body = envelope(error, requestId);
+			void this.finishIdempotency(req, error.status, body, null);
+			if (res.headersSent) return void res.end();
+			res.statusCode = error.status;
+			res.setHeader("Content-Type", "application/json; charset=utf-8");
+			res.end(JSON.stringify(body));
+		},
+
+		allowedMethods(this: ApiService, url: string): string[] {
+			const aliases = this.aliases as unknown as {
+				method: string;
+				match(url: string): unknown;
+			}[];
+			const methods = aliases
+				.filter((alias) => alias.method !== "*" && alias.match(url))
+				.map((a) => a.method);
+			return [...new Set(methods)].sort();
+		},
+	},
+
+	created(this: ApiService) {
+		this.redis = new Redis(cfg.redisUrl, {
+			lazyConnect: true,
+			maxRetriesPerRequest: 1,
+			enableOfflineQueue: false,
+		});
+		this.redis.on("error", (err: Error) =>
+			this.logger.debug("Redis connection error", err.message),
+		);
+		const prefix = `${this.broker.namespace || "kasify"}-api`;
+		this.limiter = new RateLimiter(this.redis, prefix);
+		this.idempotency = new IdempotencyStore(this.redis, prefix, cfg.requestTimeoutMs + 30_000);
+		this.verifier = new JwtVerifier(cfg.jwt);
+		this.metricsToken = cfg.metricsToken;
+		this.openapiDocument = null;
+	},
+
+	async started(this: ApiService) {
+		// Without Redis the gateway still serves; /ready reports it and limits fail open.
+		await this.redis
+			.connect()
+			.catch((err: Error) => this.logger.warn("Redis unreachable at start", err.message));
+		this.logger.info(`Gateway listening on port ${cfg.port}`);
+	},
+
+	async stopped(this: ApiService) {
+		this.redis.disconnect();
+	},
+};
+
+export = api;

@@ -1,0 +1,60 @@
+/** Liveness and readiness of the gateway and of the system behind it (§1.12). */
+import type { ServiceBroker } from "moleculer";
+import type Redis from "ioredis";
+import { DOMAIN_SERVICES } from "../../shared/system";
+
+export type CheckState = "ok" | "down";
+
+export interface Readiness {
+	status: "ready" | "unavailable";
+	checks: { nats: CheckState; redis: CheckState; services: CheckState };
+}
+
+const PROBE_TIMEOUT_MS = 2000;
+
+async function natsState(broker: ServiceBroker): Promise<CheckState> {
+	const transit = (broker as unknown as { transit?: { connected: boolean } }).transit;
+	return transit?.connected ? "ok" : "down";
+}
+
+async function redisState(redis: Redis): Promise<CheckState> {
+	try {
+		const answer = await Promise.race([
+			redis.ping(),
+			new Promise((_, reject) =>
+				setTimeout(() => reject(new Error("timeout")), PROBE_TIMEOUT_MS),
+			),
+		]);
+		return answer === "PONG" ? "ok" : "down";
+	} catch {
+		return "down";
+	}
+}
+
+/** Every domain service answers its `health` action with its database connected. */
+async function servicesState(broker: ServiceBroker): Promise<CheckState> {
+	const answers = await Promise.all(
+		DOMAIN_SERVICES.map((name) =>
+			broker
+				.call<{ status: string }, object>(
+					`${name}.health`,
+					{},
+					{ timeout: PROBE_TIMEOUT_MS, retries: 0 },
+				)
+				.then((health) => health.status === "ok")
+				.catch(() => false),
+		),
+	);
+	return answers.every(Boolean) ? "ok" : "down";
+}
+
+export async function readiness(broker: ServiceBroker, redis: Redis): Promise<Readiness> {
+	const [nats, redisCheck, services] = await Promise.all([
+		natsState(broker),
+		redisState(redis),
+		servicesState(broker),
+	]);
+	const checks = { nats, redis: redisCheck, services };
+	const ready = Object.values(checks).every((state) => state === "ok");
+	return { status: ready ? "ready" : "unavailable", checks };
+}

@@ -1,0 +1,78 @@
+/**
+ * Broker options shared by `moleculer.config.ts` (one process per service, or all of them) and
+ * by the tests, which start several brokers in one process.
+ */
+import type { BrokerOptions, Middleware, MetricsReporterOptions } from "moleculer";
+import { Middleware as ChannelsMiddleware } from "@moleculer/channels";
+import { config, type Config } from "./config";
+import { loggerConfig } from "./logging";
+import { ScrapedPrometheusReporter } from "./metrics";
+import { RequestContextMiddleware } from "./middlewares/request-context.middleware";
+
+const NANOS_PER_DAY = 86_400 * 1e9;
+
+// The channels typings mark every adapter option as required; the adapter fills defaults.
+type ChannelsOptions = Parameters<typeof ChannelsMiddleware>[0];
+
+/** Domain events: @moleculer/channels on NATS JetStream (streams are per event type). */
+function channelOptions(cfg: Config) {
+	return {
+		adapter: {
+			type: "NATS",
+			options: {
+				nats: {
+					url: cfg.natsUrl,
+					connectionOptions: {},
+					streamConfig: {
+						max_age: cfg.eventRetentionDays * NANOS_PER_DAY,
+						// JetStream drops a second message with the same event id in this window.
+						duplicate_window: 120 * 1e9,
+					},
+				},
+				maxRetries: cfg.eventMaxAttempts,
+				deadLettering: { enabled: true, queueName: "DEAD_LETTER" },
+			},
+		},
+		context: false,
+	};
+}
+
+export function brokerOptions(overrides: Partial<BrokerOptions> = {}): BrokerOptions {
+	const cfg = config();
+	const namespace = overrides.namespace ?? cfg.namespace;
+	return {
+		namespace,
+		nodeID: cfg.nodeId ?? undefined,
+		logger: loggerConfig(cfg.logLevel, cfg.logFormat),
+		transporter: { type: "NATS", options: { url: cfg.natsUrl } },
+		serializer: "JSON",
+		cacher: {
+			type: "Redis",
+			options: {
+				prefix: `${namespace}-cache`,
+				redis: cfg.redisUrl,
+				ttl: 300,
+				maxParamsLength: 80,
+			},
+		},
+		requestTimeout: cfg.requestTimeoutMs,
+		// Retry only what Moleculer marks retryable (a node that vanished mid-call, for instance).
+		retryPolicy: { enabled: true, retries: 3, delay: 100, maxDelay: 1000, factor: 2 },
+		circuitBreaker: { enabled: true, threshold: 0.5, minRequestCount: 20, windowTime: 60 },
+		registry: { strategy: "RoundRobin", preferLocal: true },
+		validator: true,
+		metrics: {
+			enabled: true,
+			// Moleculer accepts a reporter instance; its typings only describe option objects.
+			reporter: [new ScrapedPrometheusReporter({}) as unknown as MetricsReporterOptions],
+		},
+		tracing: cfg.tracingExporter
+			? { enabled: true, exporter: { type: cfg.tracingExporter } }
+			: { enabled: false },
+		middlewares: [
+			RequestContextMiddleware as unknown as Middleware,
+			ChannelsMiddleware(channelOptions(cfg) as ChannelsOptions) as unknown as Middleware,
+		],
+		...overrides,
+	};
+}

@@ -1,0 +1,148 @@
+/**
+ * The one place where configuration is read from the environment.
+ *
+ * Every variable is listed, with its meaning, in `.env.example`. Values are read when
+ * `loadConfig()` is called (not at import time) so that tests can set the environment first.
+ */
+
+export interface JwtConfig {
+	/** HS256 shared secret. */
+	secret: string | null;
+	/** PEM public key for RS256/ES256 tokens. */
+	publicKey: string | null;
+	/** JWKS endpoint of the identity provider. */
+	jwksUrl: string | null;
+	issuer: string | null;
+	audience: string | null;
+	/** Algorithms accepted; derived from the key kind unless given explicitly. */
+	algorithms: string[];
+}
+
+export interface Config {
+	env: "production" | "development" | "test";
+	namespace: string;
+	nodeId: string | null;
+	natsUrl: string;
+	mongoUrl: string;
+	redisUrl: string;
+	logLevel: string;
+	logFormat: "text" | "json";
+	port: number;
+	healthPort: number;
+	requestTimeoutMs: number;
+	jwt: JwtConfig;
+	adminSubjects: string[];
+	corsOrigins: string[];
+	trustedProxies: string[];
+	metricsToken: string | null;
+	userRateLimitPerMinute: number;
+	eventMaxAttempts: number;
+	eventRetentionDays: number;
+	tracingExporter: string | null;
+	defaultTimezone: string;
+}
+
+const DEV_JWT_SECRET = "kasify-local-development-secret-change-me";
+
+function list(value: string | undefined): string[] {
+	return (value ?? "")
+		.split(",")
+		.map((item) => item.trim())
+		.filter((item) => item.length > 0);
+}
+
+function integer(name: string, fallback: number): number {
+	const raw = process.env[name];
+	if (raw === undefined || raw === "") return fallback;
+	const value = Number(raw);
+	if (!Number.isInteger(value) || value < 0) {
+		throw new Error(`Configuration: ${name} must be a non-negative integer, got "${raw}"`);
+	}
+	return value;
+}
+
+function text(name: string): string | null {
+	const value = process.env[name]?.trim();
+	return value ? value : null;
+}
+
+function readEnvironment(): Config["env"] {
+	const value = process.env.NODE_ENV;
+	if (value === "production" || value === "test") return value;
+	return "development";
+}
+
+function readJwt(env: Config["env"]): JwtConfig {
+	const publicKey = text("AUTH_JWT_PUBLIC_KEY")?.replace(/\\n/g, "\n") ?? null;
+	const jwksUrl = text("AUTH_JWKS_URL");
+	let secret = text("AUTH_JWT_SECRET");
+	if (!secret && !publicKey && !jwksUrl) {
+		// A production deployment must name its identity provider; anywhere else a fixed dev
+		// secret lets `npm run token` mint tokens without any set-up.
+		if (env === "production") {
+			throw new Error(
+				"Configuration: set AUTH_JWKS_URL, AUTH_JWT_PUBLIC_KEY or AUTH_JWT_SECRET " +
+					"in production",
+			);
+		}
+		secret = DEV_JWT_SECRET;
+	}
+	const explicit = list(process.env.AUTH_JWT_ALGORITHMS);
+	const algorithms = explicit.length > 0 ? explicit : secret ? ["HS256"] : ["RS256", "ES256"];
+	if (algorithms.some((alg) => alg.toLowerCase() === "none")) {
+		throw new Error("Configuration: AUTH_JWT_ALGORITHMS may not contain 'none'");
+	}
+	return {
+		secret: publicKey || jwksUrl ? null : secret,
+		publicKey,
+		jwksUrl,
+		issuer:
+			text("AUTH_JWT_ISSUER") ?? (env === "production" ? null : "https://auth.kasify.local"),
+		audience: text("AUTH_JWT_AUDIENCE") ?? (env === "production" ? null : "kasify-api"),
+		algorithms,
+	};
+}
+
+export function loadConfig(): Config {
+	const env = readEnvironment();
+	const jwt = readJwt(env);
+	if (env === "production" && (!jwt.issuer || !jwt.audience)) {
+		throw new Error("Configuration: AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE are required");
+	}
+	return {
+		env,
+		namespace: text("NAMESPACE") ?? "kasify",
+		nodeId: text("NODE_ID"),
+		natsUrl: text("NATS_URL") ?? "nats://127.0.0.1:4222",
+		mongoUrl: text("MONGO_URL") ?? "mongodb://127.0.0.1:27017/?directConnection=true",
+		redisUrl: text("REDIS_URL") ?? "redis://127.0.0.1:6379",
+		logLevel: text("LOG_LEVEL") ?? "info",
+		logFormat: process.env.LOG_FORMAT === "json" ? "json" : "text",
+		port: integer("PORT", 8080),
+		healthPort: integer("HEALTH_PORT", 3001),
+		requestTimeoutMs: integer("REQUEST_TIMEOUT_MS", 30_000),
+		jwt,
+		adminSubjects: list(process.env.ADMIN_SUBJECTS),
+		corsOrigins: list(process.env.CORS_ORIGINS),
+		trustedProxies: list(process.env.TRUSTED_PROXIES),
+		metricsToken: text("METRICS_TOKEN"),
+		userRateLimitPerMinute: integer("USER_RATE_LIMIT_PER_MINUTE", 0),
+		eventMaxAttempts: Math.max(1, integer("EVENT_MAX_ATTEMPTS", 5)),
+		eventRetentionDays: Math.max(1, integer("EVENT_RETENTION_DAYS", 7)),
+		tracingExporter: text("TRACING_EXPORTER"),
+		defaultTimezone: text("DEFAULT_TIMEZONE") ?? "Europe/Madrid",
+	};
+}
+
+let cached: Config | null = null;
+
+/** The configuration of this process, read once. */
+export function config(): Config {
+	cached ??= loadConfig();
+	return cached;
+}
+
+/** Forget the cached configuration (tests change the environment between suites). */
+export function resetConfig(): void {
+	cached = null;
+}
