@@ -58,10 +58,10 @@ const businessRoute = {
 	mergeParams: true,
 	cors: corsOptions(cfg.corsOrigins),
 	use: [
-		jsonBody(function (this: ApiService, req) {
-			return (
-				this.resolveAlias(req.parsedUrl ?? "", req.method ?? "")?.alias.type === "multipart"
-			);
+		jsonBody((req) => {
+			const gateway = req.$service as ApiService;
+			const found = gateway.resolveAlias(req.parsedUrl ?? "", req.method ?? "");
+			return found?.alias.type === "multipart";
 		}),
 	],
 	logging: true,
@@ -94,6 +94,13 @@ const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
 		onError(this: ApiService, req: IncomingMessage, res: ServerResponse, err: unknown) {
 			this.sendError(req, res, err);
 		},
+	},
+
+	actions: {
+		// moleculer-web's own actions are not part of the API.
+		listAliases: false,
+		addRoute: false,
+		removeRoute: false,
 	},
 
 	events: {

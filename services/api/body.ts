@@ -14,6 +14,8 @@ export interface GatewayRequest extends IncomingMessage {
 	parsedUrl?: string;
 	originalUrl?: string;
 	$requestId?: string;
+	/** The gateway service handling the request (set by moleculer-web). */
+	$service?: unknown;
 }
 
 type Next = (err?: unknown) => void;

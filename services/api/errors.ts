@@ -92,11 +92,31 @@ function fromBodyParser(err: { type?: string; status?: number }): MappedError | 
 	}
 }
 
+interface ServiceError {
+	name: string;
+	message: string;
+	code: number;
+	type: string;
+	data?: unknown;
+}
+
+function isServiceError(err: unknown): err is ServiceError {
+	if (err instanceof Errors.MoleculerError) return true;
+	const candidate = err as Partial<ServiceError> | null;
+	return (
+		candidate instanceof Error &&
+		typeof candidate.code === "number" &&
+		typeof candidate.type === "string"
+	);
+}
+
 export function mapError(err: unknown, sources: ParameterSources): MappedError {
 	const bodyError = fromBodyParser(err as { type?: string });
 	if (bodyError) return bodyError;
 
-	if (!(err instanceof Errors.MoleculerError)) {
+	// Errors from other nodes arrive rebuilt by Moleculer, not always as MoleculerError
+	// instances: what counts is their numeric `code` and string `type`.
+	if (!isServiceError(err)) {
 		return mapped(500, "INTERNAL_ERROR", "An unexpected error occurred.");
 	}
 	const { code: status, type } = err;

@@ -16,6 +16,7 @@ import type { JsonSchema } from "./openapi-schema";
 import { readiness } from "./probes";
 import type { RateLimiter } from "./rate-limit";
 import { ApiError } from "../../shared/errors";
+import { VERSION } from "../../shared/version";
 
 export interface InfraService extends Service {
 	redis: Redis;
@@ -63,8 +64,7 @@ function documentOf(service: InfraService): { json: string; etag: string } {
 			(svc.settings as { openapiComponents?: object })?.openapiComponents,
 		);
 	}
-	const { version } = require("../../package.json") as { version: string };
-	const json = JSON.stringify(buildOpenApi(operations, components, version));
+	const json = JSON.stringify(buildOpenApi(operations, components, VERSION));
 	service.openapiDocument = { json, etag: `"${sha256Hex(json).slice(0, 32)}"` };
 	return service.openapiDocument;
 }

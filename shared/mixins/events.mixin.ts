@@ -16,6 +16,7 @@ import { defineMixin } from "./define-mixin";
 
 /** The part of @moleculer/channels' NATS adapter this mixin relies on. */
 interface ChannelAdapter {
+	connected: boolean;
 	addPrefixTopic(topic: string): string;
 	createStream(name: string, subjects: string[], options: object): Promise<unknown>;
 }
@@ -28,6 +29,8 @@ export interface EventsService extends DatabaseService<Models> {
 		handler: (this: Service, event: DomainEvent) => Promise<void>,
 	): Promise<void>;
 	sweepOutboxes(): Promise<void>;
+	ensureStreams(): Promise<void>;
+	streamsReady?: Promise<void>;
 	outboxTimer?: NodeJS.Timeout;
 }
 
@@ -36,7 +39,16 @@ export type EventHandler<S extends Service = Service> = (
 	event: DomainEvent,
 ) => Promise<void>;
 
-/** Seconds an outbox entry may wait before the sweep publishes it. */
+/** The adapter connects after services start; a stream can only be created once it has. */
+async function waitUntilConnected(adapter: ChannelAdapter, timeoutMs = 30_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!adapter.connected) {
+		if (Date.now() > deadline) throw new Error("The channel adapter did not connect to NATS");
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+}
+
+/** Milliseconds an outbox entry may wait before the sweep publishes it. */
 const OUTBOX_GRACE_MS = 10_000;
 const OUTBOX_SWEEP_MS = 5_000;
 
@@ -67,7 +79,25 @@ export const EventsMixin = defineMixin<EventsService>({
 	},
 
 	methods: {
+		/** Creates the stream of every event type this service publishes (idempotent). */
+		ensureStreams(this: EventsService): Promise<void> {
+			this.streamsReady ??= (async () => {
+				const broker = this.broker as unknown as { channelAdapter: ChannelAdapter };
+				const adapter = broker.channelAdapter;
+				await waitUntilConnected(adapter);
+				for (const type of this.settings.publishes as string[]) {
+					const subject = adapter.addPrefixTopic(type);
+					await adapter.createStream(subject.split(".").join("_"), [subject], {});
+				}
+			})().catch((err: unknown) => {
+				this.streamsReady = undefined;
+				throw err;
+			});
+			return this.streamsReady;
+		},
+
 		async publishEvent(this: EventsService, event: DomainEvent<unknown>) {
+			await this.ensureStreams();
 			await this.broker.sendToChannel(event.type, event, { msgID: event.id });
 			this.logger.debug(`Published ${event.type} ${event.id}`);
 		},
@@ -115,13 +145,16 @@ export const EventsMixin = defineMixin<EventsService>({
 		},
 	},
 
+	events: {
+		// The channel adapter connects only once the broker has started.
+		async "$broker.started"(this: EventsService) {
+			await this.ensureStreams().catch((err: unknown) =>
+				this.logger.error("Could not create the event streams; will retry on publish", err),
+			);
+		},
+	},
+
 	async started(this: EventsService) {
-		const adapter = (this.broker as unknown as { channelAdapter: ChannelAdapter })
-			.channelAdapter;
-		for (const type of this.settings.publishes as string[]) {
-			const subject = adapter.addPrefixTopic(type);
-			await adapter.createStream(subject.split(".").join("_"), [subject], {});
-		}
 		if ((this.settings.outboxModels as string[]).length > 0) {
 			this.outboxTimer = setInterval(() => {
 				this.sweepOutboxes().catch((err: unknown) =>

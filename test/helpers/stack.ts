@@ -1,0 +1,127 @@
+/**
+ * Starts the gateway and the requested services as separate brokers talking over the real
+ * NATS transporter, with their real databases and Redis, isolated by a namespace of their own.
+ */
+import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { ServiceBroker, type ServiceSchema } from "moleculer";
+import mongoose from "mongoose";
+import { connect } from "nats";
+import { brokerOptions } from "../../shared/broker-options";
+import { config } from "../../shared/config";
+import { databaseName } from "../../shared/mixins/database.mixin";
+
+export interface Stack {
+	url: string;
+	namespace: string;
+	gateway: ServiceBroker;
+	brokers: Map<string, ServiceBroker>;
+	/** Starts one more service (or a test-only schema) on a broker of its own. */
+	startService(schema: ServiceSchema, nodeName?: string): Promise<ServiceBroker>;
+	stopService(name: string): Promise<void>;
+	stop(): Promise<void>;
+}
+
+export const newNamespace = (label: string) => `t-${label}-${randomBytes(4).toString("hex")}`;
+
+function makeBroker(namespace: string, nodeName: string): ServiceBroker {
+	return new ServiceBroker(
+		brokerOptions({
+			namespace,
+			nodeID: `${nodeName}-${randomBytes(3).toString("hex")}`,
+			logger: process.env.TEST_LOG_LEVEL ? undefined : false,
+			skipProcessEventRegistration: true,
+		}),
+	);
+}
+
+export async function startStack(label: string, services: ServiceSchema[]): Promise<Stack> {
+	const namespace = newNamespace(label);
+	const brokers = new Map<string, ServiceBroker>();
+
+	const startService = async (schema: ServiceSchema, nodeName = schema.name) => {
+		const broker = makeBroker(namespace, nodeName);
+		broker.createService(schema);
+		await broker.start();
+		brokers.set(schema.name, broker);
+		return broker;
+	};
+
+	for (const schema of services) await startService(schema);
+
+	const gateway = makeBroker(namespace, "api");
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const api = require("../../services/api.service") as ServiceSchema;
+	const apiService = gateway.createService(api, { settings: { port: 0, ip: "127.0.0.1" } });
+	await gateway.start();
+	await gateway.waitForServices(services.map((s) => s.name));
+	// Let the gateway regenerate its aliases for the services it has just seen.
+	await new Promise((resolve) => setTimeout(resolve, 1200));
+	const port = (apiService as unknown as { server: { address(): AddressInfo } }).server.address()
+		.port;
+
+	const stop = async () => {
+		await gateway.stop();
+		for (const broker of brokers.values()) await broker.stop();
+		await cleanUp(
+			namespace,
+			services.map((s) => s.name),
+		);
+	};
+
+	return {
+		url: `http://127.0.0.1:${port}`,
+		namespace,
+		gateway,
+		brokers,
+		startService,
+		async stopService(name: string) {
+			await brokers.get(name)?.stop();
+			brokers.delete(name);
+		},
+		stop,
+	};
+}
+
+/** Drops the run's databases and JetStream streams so that test runs do not pile up. */
+export async function cleanUp(namespace: string, serviceNames: string[]): Promise<void> {
+	const cfg = config();
+	const connection = await mongoose.createConnection(cfg.mongoUrl).asPromise();
+	try {
+		for (const name of serviceNames) {
+			await connection.useDb(databaseName(namespace, name)).dropDatabase();
+		}
+	} finally {
+		await connection.close();
+	}
+	const nc = await connect({ servers: cfg.natsUrl });
+	try {
+		const jsm = await nc.jetstreamManager();
+		const prefix = `${namespace}_`.replace(/\./g, "_");
+		for await (const stream of jsm.streams.list()) {
+			if (stream.config.name.startsWith(prefix)) await jsm.streams.delete(stream.config.name);
+		}
+	} finally {
+		await nc.close();
+	}
+}
+
+/** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+	check: () => Promise<T | undefined>,
+	timeoutMs = 10_000,
+	intervalMs = 100,
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	let lastError: unknown;
+	while (Date.now() < deadline) {
+		try {
+			const value = await check();
+			if (value !== undefined) return value;
+		} catch (err) {
+			lastError = err;
+		}
+		await new Promise((resolve) => setTimeout(resolve, intervalMs));
+	}
+	throw new Error(`Condition not met within ${timeoutMs} ms${lastError ? `: ${lastError}` : ""}`);
+}
