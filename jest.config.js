@@ -12,5 +12,5 @@ module.exports = {
 	globalTeardown: "<rootDir>/test/global-teardown.js",
 	setupFiles: ["<rootDir>/test/setup-env.js"],
 	testTimeout: 60_000,
-	transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+	transform: { "^.+\\.ts$": ["ts-jest", {}] },
 };

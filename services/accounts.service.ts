@@ -106,7 +106,8 @@ const accounts: ServiceSchema<ServiceSettingSchema, AccountsService> = {
 					trim: true,
 					nullable: true,
 					optional: true,
-					pattern: /^(?=.{6,20}$)\+?[0-9 ]+$|^$/,
+					// A string, not a RegExp: action definitions travel to the gateway as JSON.
+					pattern: "^(?=.{6,20}$)\\+?[0-9 ]+$|^$",
 					messages: {
 						stringPattern: "Use 6 to 20 digits and spaces, with an optional leading +.",
 					},

@@ -103,13 +103,13 @@ const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
 		removeRoute: false,
 	},
 
-	events: {
-		"$services.changed"(this: ApiService) {
+	methods: {
+		/** Aliases follow the registry; the OpenAPI document follows the aliases. */
+		regenerateAutoAliases(this: ApiService, route: unknown) {
+			base.regenerateAutoAliases.call(this, route);
 			this.openapiDocument = null;
 		},
-	},
 
-	methods: {
 		httpHandler(this: ApiService, req: Req, res: ServerResponse, next: unknown) {
 			const requestId = requestIdOf(req);
 			// moleculer-web takes the context's request id from this header.

@@ -11,6 +11,8 @@ import { RequestContextMiddleware } from "./middlewares/request-context.middlewa
 
 const NANOS_PER_DAY = 86_400 * 1e9;
 
+const RETRY_SAFE = new Set(["SERVICE_NOT_AVAILABLE", "SERVICE_NOT_FOUND"]);
+
 // The channels typings mark every adapter option as required; the adapter fills defaults.
 type ChannelsOptions = Parameters<typeof ChannelsMiddleware>[0];
 
@@ -57,7 +59,16 @@ export function brokerOptions(overrides: Partial<BrokerOptions> = {}): BrokerOpt
 		},
 		requestTimeout: cfg.requestTimeoutMs,
 		// Retry only what Moleculer marks retryable (a node that vanished mid-call, for instance).
-		retryPolicy: { enabled: true, retries: 3, delay: 100, maxDelay: 1000, factor: 2 },
+		retryPolicy: {
+			enabled: true,
+			retries: 3,
+			delay: 100,
+			maxDelay: 1000,
+			factor: 2,
+			// Only calls that never reached a handler: a timed-out call may have done its work,
+			// and repeating a create would do it twice.
+			check: (err: Error) => RETRY_SAFE.has((err as Error & { type?: string }).type ?? ""),
+		},
 		circuitBreaker: { enabled: true, threshold: 0.5, minRequestCount: 20, windowTime: 60 },
 		registry: { strategy: "RoundRobin", preferLocal: true },
 		validator: true,

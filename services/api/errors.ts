@@ -102,12 +102,9 @@ interface ServiceError {
 
 function isServiceError(err: unknown): err is ServiceError {
 	if (err instanceof Errors.MoleculerError) return true;
-	const candidate = err as Partial<ServiceError> | null;
-	return (
-		candidate instanceof Error &&
-		typeof candidate.code === "number" &&
-		typeof candidate.type === "string"
-	);
+	if (!(err instanceof Error)) return false;
+	const candidate = err as Error & Partial<ServiceError>;
+	return typeof candidate.code === "number" && typeof candidate.type === "string";
 }
 
 export function mapError(err: unknown, sources: ParameterSources): MappedError {

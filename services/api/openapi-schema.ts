@@ -54,8 +54,9 @@ function stringSchema(rule: Rule): JsonSchema {
 	else if (rule.empty === false) schema.minLength = 1;
 	if (rule.max !== undefined) schema.maxLength = rule.max;
 	if (rule.length !== undefined) schema.minLength = schema.maxLength = rule.length;
-	if (rule.pattern)
-		schema.pattern = rule.pattern instanceof RegExp ? rule.pattern.source : rule.pattern;
+	// A RegExp does not survive the trip through the service registry; strings do.
+	if (typeof rule.pattern === "string") schema.pattern = rule.pattern;
+	else if (rule.pattern instanceof RegExp) schema.pattern = rule.pattern.source;
 	if (rule.enum) schema.enum = rule.enum;
 	if (rule.format) schema.format = rule.format;
 	return schema;

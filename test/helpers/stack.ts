@@ -4,12 +4,17 @@
  */
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { ServiceBroker, type ServiceSchema } from "moleculer";
+import { ServiceBroker, type ServiceSchema as BaseSchema } from "moleculer";
 import mongoose from "mongoose";
 import { connect } from "nats";
 import { brokerOptions } from "../../shared/broker-options";
 import { config } from "../../shared/config";
+import { loggerConfig } from "../../shared/logging";
 import { databaseName } from "../../shared/mixins/database.mixin";
+
+// Services type their own `this`; the harness only starts them.
+
+type ServiceSchema = BaseSchema<any, any>;
 
 export interface Stack {
 	url: string;
@@ -24,23 +29,34 @@ export interface Stack {
 
 export const newNamespace = (label: string) => `t-${label}-${randomBytes(4).toString("hex")}`;
 
-function makeBroker(namespace: string, nodeName: string): ServiceBroker {
+export interface StackOptions {
+	/** Write debug logs to the console (tests that read log lines spy on it). */
+	logs?: boolean;
+}
+
+function makeBroker(namespace: string, nodeName: string, options: StackOptions): ServiceBroker {
+	const quiet = !options.logs && !process.env.TEST_LOG_LEVEL;
 	return new ServiceBroker(
 		brokerOptions({
 			namespace,
 			nodeID: `${nodeName}-${randomBytes(3).toString("hex")}`,
-			logger: process.env.TEST_LOG_LEVEL ? undefined : false,
+			...(quiet ? { logger: false } : {}),
+			...(options.logs ? { logger: loggerConfig("debug", "text") } : {}),
 			skipProcessEventRegistration: true,
 		}),
 	);
 }
 
-export async function startStack(label: string, services: ServiceSchema[]): Promise<Stack> {
+export async function startStack(
+	label: string,
+	services: ServiceSchema[],
+	options: StackOptions = {},
+): Promise<Stack> {
 	const namespace = newNamespace(label);
 	const brokers = new Map<string, ServiceBroker>();
 
 	const startService = async (schema: ServiceSchema, nodeName = schema.name) => {
-		const broker = makeBroker(namespace, nodeName);
+		const broker = makeBroker(namespace, nodeName, options);
 		broker.createService(schema);
 		await broker.start();
 		brokers.set(schema.name, broker);
@@ -49,8 +65,8 @@ export async function startStack(label: string, services: ServiceSchema[]): Prom
 
 	for (const schema of services) await startService(schema);
 
-	const gateway = makeBroker(namespace, "api");
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const gateway = makeBroker(namespace, "api", options);
+
 	const api = require("../../services/api.service") as ServiceSchema;
 	const apiService = gateway.createService(api, { settings: { port: 0, ip: "127.0.0.1" } });
 	await gateway.start();

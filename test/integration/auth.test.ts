@@ -135,7 +135,7 @@ describe("JWT verification", () => {
 });
 
 describe("personal access tokens", () => {
-	it("authenticates as the owner, cannot manage tokens or register, and stops after revocation", async () => {
+	it("authenticates as its owner, cannot manage tokens, stops when revoked", async () => {
 		const jwtToken = await registered("pat-owner");
 		const created = await http.post("/v1/account/tokens", {
 			token: jwtToken,
