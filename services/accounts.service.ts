@@ -2,7 +2,7 @@
  * Accounts: registration of identity-provider users, their account profile, personal access
  * tokens, and the admin's user list. It also answers the gateway's credential look-ups.
  */
-import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
+import type { ServiceBroker, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { registeredCaller, type RequestContext } from "../shared/context";
 import { ApiError } from "../shared/errors";
 import { buildEvent } from "../shared/events/envelope";
@@ -43,6 +43,10 @@ const MUTABLE_FIELDS = [
 const SUBJECT_CACHE_TTL_S = 60;
 // Revoked tokens must stop working on every gateway within 5 s (§3.3).
 const TOKEN_CACHE_TTL_S = 5;
+
+function subjectCacheKey(service: { broker: ServiceBroker }, sub: string): string | undefined {
+	return service.broker.cacher?.getCacheKey("accounts.findBySubject", { sub }, {}, ["sub"]);
+}
 
 const accounts: ServiceSchema<ServiceSettingSchema, AccountsService> = {
 	name: "accounts",
@@ -232,14 +236,26 @@ const accounts: ServiceSchema<ServiceSettingSchema, AccountsService> = {
 		findBySubject: {
 			visibility: "public",
 			params: { sub: { type: "string", min: 1, max: 255 } },
-			cache: { keys: ["sub"], ttl: SUBJECT_CACHE_TTL_S },
 			async handler(this: AccountsService, ctx: RequestContext<{ sub: string }>) {
+				// Cached by hand rather than with `cache:` so that an unregistered subject is
+				// never cached: a registration must take effect at once on every gateway.
+				const cacher = this.broker.cacher;
+				const key = subjectCacheKey(this, ctx.params.sub);
+				const cached = key ? await cacher?.get(key) : null;
+				if (cached) return cached;
+
 				const { User } = this.models;
 				const user = await User.findOne({ sub: ctx.params.sub }).lean<UserDoc>();
 				if (!user) return null;
 				// Runs at most once per cache period per user, which bounds these writes.
 				await User.updateOne({ _id: user._id }, { $set: { last_seen_at: new Date() } });
-				return { id: user._id, account_id: user.account_id, is_admin: user.is_admin };
+				const found = {
+					id: user._id,
+					account_id: user.account_id,
+					is_admin: user.is_admin,
+				};
+				if (key) await cacher?.set(key, found, SUBJECT_CACHE_TTL_S);
+				return found;
 			},
 		},
 
@@ -253,9 +269,8 @@ const accounts: ServiceSchema<ServiceSettingSchema, AccountsService> = {
 
 	methods: {
 		async forgetSubject(sub: string) {
-			await this.broker.cacher?.del(
-				this.broker.cacher.getCacheKey("accounts.findBySubject", { sub }, {}, ["sub"]),
-			);
+			const key = subjectCacheKey(this, sub);
+			if (key) await this.broker.cacher?.del(key);
 		},
 		async forgetToken(tokenHash: string) {
 			const key = this.broker.cacher?.getCacheKey(

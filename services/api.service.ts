@@ -12,6 +12,7 @@ import type { Caller } from "../shared/context";
 import { ApiError } from "../shared/errors";
 import { sha256Hex } from "../shared/ids";
 import { runWithRequestId } from "../shared/request-context";
+import { keyFrom } from "../shared/secrets";
 import { authMode, bucketsFor, checkAccess } from "./api/access";
 import { jsonBody, type GatewayRequest } from "./api/body";
 import { clientIp } from "./api/client-ip";
@@ -331,7 +332,10 @@ const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
 		);
 		const prefix = `${this.broker.namespace || "kasify"}-api`;
 		this.limiter = new RateLimiter(this.redis, prefix);
-		this.idempotency = new IdempotencyStore(this.redis, prefix, cfg.requestTimeoutMs + 30_000);
+		// A running request holds its key a little longer than it may take.
+		const runningTtlMs = cfg.requestTimeoutMs + 30_000;
+		const key = keyFrom(cfg.secretsKey);
+		this.idempotency = new IdempotencyStore(this.redis, prefix, runningTtlMs, key);
 		this.verifier = new JwtVerifier(cfg.jwt);
 		this.metricsToken = cfg.metricsToken;
 		this.openapiDocument = null;

@@ -40,9 +40,12 @@ export interface Config {
 	eventRetentionDays: number;
 	tracingExporter: string | null;
 	defaultTimezone: string;
+	/** Key material for secrets encrypted at rest. */
+	secretsKey: string;
 }
 
 const DEV_JWT_SECRET = "kasify-local-development-secret-change-me";
+const DEV_SECRETS_KEY = "kasify-local-development-secrets-key-change-me";
 
 function list(value: string | undefined): string[] {
 	return (value ?? "")
@@ -109,6 +112,10 @@ export function loadConfig(): Config {
 	if (env === "production" && (!jwt.issuer || !jwt.audience)) {
 		throw new Error("Configuration: AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE are required");
 	}
+	const secretsKey = text("SECRETS_KEY");
+	if (env === "production" && (!secretsKey || secretsKey.length < 32)) {
+		throw new Error("Configuration: SECRETS_KEY (at least 32 characters) is required");
+	}
 	return {
 		env,
 		namespace: text("NAMESPACE") ?? "kasify",
@@ -131,6 +138,7 @@ export function loadConfig(): Config {
 		eventRetentionDays: Math.max(1, integer("EVENT_RETENTION_DAYS", 7)),
 		tracingExporter: text("TRACING_EXPORTER"),
 		defaultTimezone: text("DEFAULT_TIMEZONE") ?? "Europe/Madrid",
+		secretsKey: secretsKey ?? DEV_SECRETS_KEY,
 	};
 }
 

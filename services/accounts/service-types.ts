@@ -2,7 +2,7 @@
 import type { EventsService } from "../../shared/mixins/events.mixin";
 import type { AccountModels } from "./models";
 
-export interface AccountsService extends Omit<EventsService, "models"> {
+export interface AccountsService extends EventsService {
 	models: AccountModels & EventsService["models"];
 	/** Drops the cached identity of a subject so every gateway sees a change at once. */
 	forgetSubject(sub: string): Promise<void>;

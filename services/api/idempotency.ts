@@ -5,11 +5,12 @@
  * A key is scoped to the caller; its fingerprint is the method, the path without `/v1` and the
  * SHA-256 of the raw body. While the first request runs, the key holds a short-lived "running"
  * marker (a crashed gateway must not block the key for a day); once answered, it holds the
- * response for 24 hours.
+ * response for 24 hours, encrypted: a replayed creation may carry a secret shown only once.
  */
 import type Redis from "ioredis";
 import { ApiError } from "../../shared/errors";
 import { sha256Hex } from "../../shared/ids";
+import { open, seal } from "../../shared/secrets";
 
 export interface StoredResponse {
 	status: number;
@@ -56,6 +57,7 @@ export class IdempotencyStore {
 		private readonly prefix: string,
 		/** How long a request may run before its key is free again. */
 		private readonly runningTtlMs: number,
+		private readonly key: Buffer,
 	) {}
 
 	async reserve(scope: string, key: string, print: string): Promise<Reservation> {
@@ -64,7 +66,7 @@ export class IdempotencyStore {
 		try {
 			const set = await this.redis.set(
 				redisKey,
-				JSON.stringify(running),
+				seal(JSON.stringify(running), this.key),
 				"PX",
 				this.runningTtlMs,
 				"NX",
@@ -72,7 +74,7 @@ export class IdempotencyStore {
 			if (set === "OK") return { kind: "new", redisKey, fingerprint: print };
 			const existing = await this.redis.get(redisKey);
 			if (existing === null) return this.reserve(scope, key, print); // expired meanwhile
-			const record = JSON.parse(existing) as Record;
+			const record = JSON.parse(open(existing, this.key)) as Record;
 			if (record.fingerprint !== print) {
 				throw new ApiError(
 					422,
@@ -107,6 +109,7 @@ export class IdempotencyStore {
 			return;
 		}
 		const record: Record = { fingerprint: print, response };
-		await this.redis.set(redisKey, JSON.stringify(record), "PX", KEEP_RESPONSE_MS);
+		const sealed = seal(JSON.stringify(record), this.key);
+		await this.redis.set(redisKey, sealed, "PX", KEEP_RESPONSE_MS);
 	}
 }

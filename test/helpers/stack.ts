@@ -24,6 +24,8 @@ export interface Stack {
 	/** Starts one more service (or a test-only schema) on a broker of its own. */
 	startService(schema: ServiceSchema, nodeName?: string): Promise<ServiceBroker>;
 	stopService(name: string): Promise<void>;
+	/** Starts another gateway replica and returns its URL. */
+	startGateway(): Promise<string>;
 	stop(): Promise<void>;
 }
 
@@ -65,18 +67,22 @@ export async function startStack(
 
 	for (const schema of services) await startService(schema);
 
-	const gateway = makeBroker(namespace, "api", options);
-
-	const api = require("../../services/api.service") as ServiceSchema;
-	const apiService = gateway.createService(api, { settings: { port: 0, ip: "127.0.0.1" } });
-	await gateway.start();
-	await gateway.waitForServices(services.map((s) => s.name));
-	// Let the gateway regenerate its aliases for the services it has just seen.
-	await new Promise((resolve) => setTimeout(resolve, 1200));
-	const port = (apiService as unknown as { server: { address(): AddressInfo } }).server.address()
-		.port;
+	const extraGateways: ServiceBroker[] = [];
+	const startGateway = async () => {
+		const broker = makeBroker(namespace, "api", options);
+		const api = require("../../services/api.service") as ServiceSchema;
+		const service = broker.createService(api, { settings: { port: 0, ip: "127.0.0.1" } });
+		await broker.start();
+		await broker.waitForServices(services.map((s) => s.name));
+		// Let the gateway regenerate its aliases for the services it has just seen.
+		await new Promise((resolve) => setTimeout(resolve, 1200));
+		const server = (service as unknown as { server: { address(): AddressInfo } }).server;
+		return { broker, url: `http://127.0.0.1:${server.address().port}` };
+	};
+	const { broker: gateway, url } = await startGateway();
 
 	const stop = async () => {
+		for (const broker of extraGateways) await broker.stop();
 		await gateway.stop();
 		for (const broker of brokers.values()) await broker.stop();
 		await cleanUp(
@@ -86,7 +92,7 @@ export async function startStack(
 	};
 
 	return {
-		url: `http://127.0.0.1:${port}`,
+		url,
 		namespace,
 		gateway,
 		brokers,
@@ -94,6 +100,11 @@ export async function startStack(
 		async stopService(name: string) {
 			await brokers.get(name)?.stop();
 			brokers.delete(name);
+		},
+		async startGateway() {
+			const replica = await startGateway();
+			extraGateways.push(replica.broker);
+			return replica.url;
 		},
 		stop,
 	};
