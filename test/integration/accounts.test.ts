@@ -20,7 +20,7 @@ async function registered(sub: string, claims = {}): Promise<string> {
 }
 
 describe("registration", () => {
-	it("creates the user once; later calls return the same account and refresh the email", async () => {
+	it("creates the user once; later calls return it and refresh the email", async () => {
 		const first = await http.post("/v1/auth/register", {
 			token: mintJwt({ sub: "reg-1", given_name: "Lucía", family_name: "García" }),
 			body: { locale: "en" },
@@ -80,7 +80,7 @@ describe("registration", () => {
 });
 
 describe("account", () => {
-	it("replaces the profile: omitted or empty nullable fields become null, strings are trimmed", async () => {
+	it("replaces the profile: omitted or empty nullable fields become null", async () => {
 		const token = await registered("profile");
 		const full = await http.put("/v1/account", {
 			token,
