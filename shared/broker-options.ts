@@ -7,6 +7,7 @@ import { Middleware as ChannelsMiddleware } from "@moleculer/channels";
 import { config, type Config } from "./config";
 import { loggerConfig } from "./logging";
 import { ScrapedPrometheusReporter } from "./metrics";
+import { ProbeListenerMiddleware } from "./middlewares/probe-listener.middleware";
 import { RequestContextMiddleware } from "./middlewares/request-context.middleware";
 
 const NANOS_PER_DAY = 86_400 * 1e9;
@@ -80,8 +81,13 @@ export function brokerOptions(overrides: Partial<BrokerOptions> = {}): BrokerOpt
 		tracing: cfg.tracingExporter
 			? { enabled: true, exporter: { type: cfg.tracingExporter } }
 			: { enabled: false },
+		// Shutdown waits for in-flight requests (up to the grace period) before stopping.
+		tracking: { enabled: true, shutdownTimeout: cfg.shutdownTimeoutMs },
 		middlewares: [
 			RequestContextMiddleware as unknown as Middleware,
+			...(cfg.healthPort
+				? [ProbeListenerMiddleware(cfg.healthPort) as unknown as Middleware]
+				: []),
 			ChannelsMiddleware(channelOptions(cfg) as ChannelsOptions) as unknown as Middleware,
 		],
 		...overrides,

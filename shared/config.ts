@@ -28,8 +28,11 @@ export interface Config {
 	logLevel: string;
 	logFormat: "text" | "json";
 	port: number;
-	healthPort: number;
+	/** Port of the probe listener of non-gateway processes; null turns it off. */
+	healthPort: number | null;
 	requestTimeoutMs: number;
+	/** How long shutdown waits for in-flight requests and messages. */
+	shutdownTimeoutMs: number;
 	jwt: JwtConfig;
 	adminSubjects: string[];
 	corsOrigins: string[];
@@ -126,8 +129,9 @@ export function loadConfig(): Config {
 		logLevel: text("LOG_LEVEL") ?? "info",
 		logFormat: process.env.LOG_FORMAT === "json" ? "json" : "text",
 		port: integer("PORT", 8080),
-		healthPort: integer("HEALTH_PORT", 3001),
+		healthPort: text("HEALTH_PORT") ? integer("HEALTH_PORT", 0) : null,
 		requestTimeoutMs: integer("REQUEST_TIMEOUT_MS", 30_000),
+		shutdownTimeoutMs: integer("SHUTDOWN_TIMEOUT_MS", 20_000),
 		jwt,
 		adminSubjects: list(process.env.ADMIN_SUBJECTS),
 		corsOrigins: list(process.env.CORS_ORIGINS),
