@@ -10,20 +10,19 @@ import Redis from "ioredis";
 import { config } from "../shared/config";
 import type { Caller } from "../shared/context";
 import { ApiError } from "../shared/errors";
-import { sha256Hex } from "../shared/ids";
 import { runWithRequestId } from "../shared/request-context";
 import { keyFrom } from "../shared/secrets";
 import { authMode, bucketsFor, checkAccess } from "./api/access";
 import { jsonBody, type GatewayRequest } from "./api/body";
 import { clientIp } from "./api/client-ip";
 import { bearerOf, resolveCaller, unauthenticated } from "./api/credentials";
-import { envelope, mapError } from "./api/errors";
 import { fingerprint, IdempotencyStore, validateKey } from "./api/idempotency";
 import { infraAliases, type InfraService } from "./api/infra-routes";
 import { JwtVerifier } from "./api/jwt";
 import { RateLimiter, tightest, type Bucket } from "./api/rate-limit";
 import { requestIdOf } from "./api/request-id";
 import { applySecurityHeaders, corsOptions } from "./api/http-headers";
+import { answeredNotModified, errorAnswer, writeJson, writeReplay } from "./api/responses";
 
 type Req = GatewayRequest & {
 	$ctx?: Context<unknown, { user?: Caller | null; $responseHeaders?: Record<string, string> }>;
@@ -217,15 +216,8 @@ const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
 			res: ServerResponse,
 			params: unknown,
 		) {
-			const replay = req.$replay;
-			if (!replay) return base.callAction.call(this, route, action, req, res, params);
-			res.statusCode = replay.status;
-			res.setHeader("Idempotency-Replayed", "true");
-			if (replay.location) res.setHeader("Location", replay.location);
-			if (replay.body === undefined || replay.body === null || replay.status === 204)
-				return void res.end();
-			res.setHeader("Content-Type", "application/json; charset=utf-8");
-			res.end(JSON.stringify(replay.body));
+			if (!req.$replay) return base.callAction.call(this, route, action, req, res, params);
+			writeReplay(res, req.$replay);
 			return true;
 		},
 
@@ -237,24 +229,13 @@ const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
 			action: unknown,
 		) {
 			const headers = req.$ctx?.meta.$responseHeaders ?? {};
-			const cacheable =
-				req.method === "GET" && headers["Cache-Control"]?.startsWith("public");
-			if (cacheable && data !== null && typeof data === "object" && !Buffer.isBuffer(data)) {
-				const etag = `"${sha256Hex(JSON.stringify(data)).slice(0, 32)}"`;
-				res.setHeader("ETag", etag);
-				if (req.headers["if-none-match"] === etag) {
-					res.setHeader("Cache-Control", headers["Cache-Control"]);
-					res.statusCode = 304;
-					return void res.end();
-				}
-			}
+			if (answeredNotModified(req, res, data, headers)) return;
 			base.sendResponse.call(this, req, res, data, action);
-			if (req.$idempotency) {
-				const location = (res.getHeader("Location") as string | undefined) ?? null;
-				void this.finishIdempotency(req, res.statusCode, data ?? null, location);
-			}
+			const location = (res.getHeader("Location") as string | undefined) ?? null;
+			void this.finishIdempotency(req, res.statusCode, data ?? null, location);
 		},
 
+		/** Stores the answer of a request that carried an Idempotency-Key. */
 		async finishIdempotency(
 			this: ApiService,
 			req: Req,
@@ -266,58 +247,19 @@ const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
 			if (!pending) return;
 			req.$idempotency = undefined;
 			try {
-				await this.idempotency.complete(pending.redisKey, pending.fingerprint, {
-					status,
-					body,
-					location,
-				});
+				const response = { status, body, location };
+				await this.idempotency.complete(pending.redisKey, pending.fingerprint, response);
 			} catch (err) {
 				this.logger.warn("Could not store the idempotent response", err);
 			}
 		},
 
 		sendError(this: ApiService, req: Req, res: ServerResponse, err: unknown) {
-			const requestId = req.$requestId ?? String(res.getHeader("X-Request-Id") ?? "");
-			const sources = {
-				path: new Set((req.$alias?.keys ?? []).map((key) => key.name)),
-				query: new Set(Object.keys(req.query ?? {})),
-			};
-			let error = mapError(err, sources);
-			if (error.code === "ROUTE_NOT_FOUND") {
-				const allowed = this.allowedMethods(req.parsedUrl ?? (req.url ?? "").split("?")[0]);
-				if (allowed.length > 0) {
-					res.setHeader("Allow", allowed.join(", "));
-					error = {
-						...error,
-						status: 405,
-						code: "METHOD_NOT_ALLOWED",
-						message: "This path does not accept this method.",
-					};
-				}
-			}
+			const { error, body } = errorAnswer(req, res, err, this.aliases as never);
 			if (error.internal) this.logger.error(`${req.method} ${req.url} failed`, err);
 			else this.logger.debug(`${req.method} ${req.url} → ${error.status} ${error.code}`);
-			if (error.status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="kasify"');
-			if (error.status === 503 && !res.hasHeader("Retry-After"))
-				res.setHeader("Retry-After", "5");
-
-			const body = envelope(error, requestId);
 			void this.finishIdempotency(req, error.status, body, null);
-			if (res.headersSent) return void res.end();
-			res.statusCode = error.status;
-			res.setHeader("Content-Type", "application/json; charset=utf-8");
-			res.end(JSON.stringify(body));
-		},
-
-		allowedMethods(this: ApiService, url: string): string[] {
-			const aliases = this.aliases as unknown as {
-				method: string;
-				match(url: string): unknown;
-			}[];
-			const methods = aliases
-				.filter((alias) => alias.method !== "*" && alias.match(url))
-				.map((a) => a.method);
-			return [...new Set(methods)].sort();
+			writeJson(res, error.status, body);
 		},
 	},
 
