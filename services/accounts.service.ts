@@ -259,6 +259,23 @@ const accounts: ServiceSchema<ServiceSettingSchema, AccountsService> = {
 			},
 		},
 
+		listUsersByIds: {
+			// For other services that show people (crew lists, assignees): names and emails only.
+			visibility: "public",
+			params: { ids: { type: "array", items: "uuid", max: 500 } },
+			async handler(this: AccountsService, ctx: RequestContext<{ ids: string[] }>) {
+				const users = await this.models.User.find({ _id: { $in: ctx.params.ids } })
+					.select("email first_name last_name")
+					.lean<Pick<UserDoc, "_id" | "email" | "first_name" | "last_name">[]>();
+				return users.map((user) => ({
+					id: user._id,
+					email: user.email,
+					first_name: user.first_name ?? null,
+					last_name: user.last_name ?? null,
+				}));
+			},
+		},
+
 		authenticateToken: {
 			visibility: "public",
 			params: { token_hash: { type: "string", length: 64 } },

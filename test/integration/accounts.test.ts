@@ -209,3 +209,20 @@ describe("user list", () => {
 		expect(past.body.users).toEqual([]);
 	});
 });
+
+describe("internal look-ups", () => {
+	it("lists users by id with names and emails only", async () => {
+		const token = await registered("lookup-me", { given_name: "Look", family_name: "Up" });
+		const me = (await http.get("/v1/account", { token })).body;
+		const found = await stack.gateway.call("accounts.listUsersByIds", {
+			ids: [me.user_id, "00000000-0000-4000-8000-000000000000"],
+		});
+		expect(found).toEqual([
+			{ id: me.user_id, email: "lookup-me@example.es", first_name: "Look", last_name: "Up" },
+		]);
+	});
+
+	it("is not routed by the gateway", async () => {
+		expect((await http.get("/v1/accounts/listUsersByIds")).status).toBe(404);
+	});
+});
