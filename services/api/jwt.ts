@@ -23,8 +23,15 @@ export const expiredToken = () => new ApiError(401, "TOKEN_EXPIRED", "The creden
 
 const stringClaim = (value: unknown) => (typeof value === "string" && value ? value : null);
 
+/** An unknown `kid` may trigger a refetch of the key set at most this often. */
+const REFETCH_INTERVAL_MS = 60_000;
+
 export class JwtVerifier {
 	private readonly jwks: JwksClient | null;
+	/** Key ids resolved so far: another kid means a refetch. */
+	private readonly knownKids = new Set<string>();
+	private fetchedOnce = false;
+	private lastRefetchAt = 0;
 
 	constructor(private readonly cfg: JwtConfig) {
 		this.jwks = cfg.jwksUrl
@@ -32,23 +39,37 @@ export class JwtVerifier {
 					jwksUri: cfg.jwksUrl,
 					cache: true,
 					cacheMaxAge: 10 * 60 * 1000,
-					// An unknown `kid` triggers a refetch, at most once a minute.
-					rateLimit: true,
-					jwksRequestsPerMinute: 1,
+					// Refetches are limited below, per unknown kid, not by jwks-rsa's own limiter,
+					// which would count the first fetch and block a rotation right after start.
+					rateLimit: false,
 					timeout: 5000,
 				})
 			: null;
 	}
 
 	private key(header: jwt.JwtHeader, done: jwt.SigningKeyCallback): void {
-		if (this.jwks) {
-			this.jwks
-				.getSigningKey(header.kid)
-				.then((key) => done(null, key.getPublicKey()))
-				.catch((err: Error) => done(err));
+		if (!this.jwks) {
+			done(null, (this.cfg.publicKey ?? this.cfg.secret) as string);
 			return;
 		}
-		done(null, (this.cfg.publicKey ?? this.cfg.secret) as string);
+		const kid = header.kid ?? "";
+		if (!this.knownKids.has(kid)) {
+			// The first fetch is free; after it, an unknown kid refetches at most once a minute.
+			const now = Date.now();
+			if (this.fetchedOnce && now - this.lastRefetchAt < REFETCH_INTERVAL_MS) {
+				done(new Error("Unknown key id; the key set was refetched less than a minute ago"));
+				return;
+			}
+			if (this.fetchedOnce) this.lastRefetchAt = now;
+			this.fetchedOnce = true;
+		}
+		this.jwks
+			.getSigningKey(header.kid)
+			.then((key) => {
+				this.knownKids.add(kid);
+				done(null, key.getPublicKey());
+			})
+			.catch((err: Error) => done(err));
 	}
 
 	verify(token: string): Promise<VerifiedClaims> {
