@@ -2,6 +2,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
+import globals from "globals";
 
 export default tseslint.config(
 	{ ignores: ["node_modules/", "dist/", ".local/", "coverage/", "tools/"] },
@@ -12,7 +13,10 @@ export default tseslint.config(
 		rules: {
 			"@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
 			"@typescript-eslint/no-require-imports": "off",
-			"max-len": ["error", { code: 100, ignoreUrls: true, ignoreStrings: false, ignoreRegExpLiterals: true }],
+			"max-len": [
+				"error",
+				{ code: 100, ignoreUrls: true, ignoreStrings: false, ignoreRegExpLiterals: true },
+			],
 		},
 	},
 	{
@@ -22,6 +26,8 @@ export default tseslint.config(
 	},
 	{
 		files: ["scripts/**/*.js", "test/**/*.js", "*.js"],
-		languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly" } },
+		languageOptions: { sourceType: "commonjs", globals: globals.node },
+		// Scripts import what Node also offers as globals (URL, crypto) for clarity.
+		rules: { "no-redeclare": ["error", { builtinGlobals: false }] },
 	},
 );

@@ -1,7 +1,7 @@
 /**
  * Broker configuration for `moleculer-runner`. Which services a process runs is chosen with
- * the `SERVICES` variable (e.g. `SERVICES=accounts`); every setting comes from the environment
- * through `shared/config.ts`.
+ * the `SERVICES` variable: `SERVICES=accounts` loads `services/accounts/accounts.service`.
+ * Every setting comes from the environment through `shared/config.ts`.
  */
 import { brokerOptions } from "./shared/broker-options";
 

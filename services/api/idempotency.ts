@@ -3,10 +3,12 @@
  * sees the same keys.
  *
  * A key is scoped to the caller; its fingerprint is the method, the path without `/v1` and the
- * SHA-256 of the raw body. While the first request runs, the key holds a short-lived "running"
- * marker (a crashed gateway must not block the key for a day); once answered, it holds the
- * response for 24 hours, encrypted: a replayed creation may carry a secret shown only once.
+ * SHA-256 of the raw body (of a multipart body, with its random boundary left out). While the
+ * first request runs, the key holds a short-lived "running" marker (a crashed gateway must not
+ * block the key for a day); once answered, it holds the response for 24 hours, encrypted: a
+ * replayed creation may carry a secret shown only once.
  */
+import { createHash } from "node:crypto";
 import type Redis from "ioredis";
 import { ApiError } from "../../shared/errors";
 import { sha256Hex } from "../../shared/ids";
@@ -43,9 +45,43 @@ export function validateKey(key: string | string[] | undefined): string | null {
 	return key;
 }
 
-export function fingerprint(method: string, path: string, rawBody: Buffer | undefined): string {
+/**
+ * SHA-256 of a multipart body with its boundary left out. Clients draw a random boundary each
+ * time they serialise a form (browsers and `fetch` do, for every request), so a retry of the
+ * same upload differs in exactly those bytes: hashing the parts between the delimiters keeps the
+ * retry's fingerprint equal. Each part is hashed with its length first, so that moving bytes
+ * from one part to the next changes the digest.
+ */
+export function multipartDigest(body: Buffer, boundary: string): string {
+	const hash = createHash("sha256");
+	const delimiter = Buffer.from(`--${boundary}`);
+	const length = Buffer.alloc(8);
+	let start = 0;
+	for (;;) {
+		const at = body.indexOf(delimiter, start);
+		const part = body.subarray(start, at < 0 ? body.length : at);
+		length.writeBigUInt64BE(BigInt(part.length));
+		hash.update(length).update(part);
+		if (at < 0) break;
+		start = at + delimiter.length;
+	}
+	return hash.digest("hex");
+}
+
+/**
+ * Method, path without `/v1` and the SHA-256 of the raw body; for a multipart body (when its
+ * `boundary` is given), the digest of its parts (`multipartDigest`).
+ */
+export function fingerprint(
+	method: string,
+	path: string,
+	rawBody: Buffer | undefined,
+	boundary?: string,
+): string {
 	const normalisedPath = path.replace(/^\/v1(?=\/|$)/, "") || "/";
-	return `${method} ${normalisedPath} ${sha256Hex(rawBody ?? Buffer.alloc(0))}`;
+	const body = rawBody ?? Buffer.alloc(0);
+	const digest = boundary ? multipartDigest(body, boundary) : sha256Hex(body);
+	return `${method} ${normalisedPath} ${digest}`;
 }
 
 /** Responses that are not kept: the client may simply try again (§1.9). */

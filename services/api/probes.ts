@@ -31,18 +31,27 @@ async function redisState(redis: Redis): Promise<CheckState> {
 	}
 }
 
+/** `hasService` exists on the registry but is missing from Moleculer's typings. */
+function isRegistered(broker: ServiceBroker, name: string): boolean {
+	const registry = broker.registry as unknown as { hasService(name: string): boolean };
+	return registry.hasService(name);
+}
+
 /** Every domain service answers its `health` action with its database connected. */
 async function servicesState(broker: ServiceBroker): Promise<CheckState> {
 	const answers = await Promise.all(
 		DOMAIN_SERVICES.map((name) =>
-			broker
-				.call<{ status: string }, object>(
-					`${name}.health`,
-					{},
-					{ timeout: PROBE_TIMEOUT_MS, retries: 0 },
-				)
-				.then((health) => health.status === "ok")
-				.catch(() => false),
+			// Not registered yet (still starting) is simply not ready: no call, no warning.
+			!isRegistered(broker, name)
+				? false
+				: broker
+						.call<{ status: string }, object>(
+							`${name}.health`,
+							{},
+							{ timeout: PROBE_TIMEOUT_MS, retries: 0 },
+						)
+						.then((health) => health.status === "ok")
+						.catch(() => false),
 		),
 	);
 	return answers.every(Boolean) ? "ok" : "down";

@@ -70,7 +70,7 @@ export async function startStack(
 	const extraGateways: ServiceBroker[] = [];
 	const startGateway = async () => {
 		const broker = makeBroker(namespace, "api", options);
-		const api = require("../../services/api.service") as ServiceSchema;
+		const api = require("../../services/api/api.service") as ServiceSchema;
 		const service = broker.createService(api, { settings: { port: 0, ip: "127.0.0.1" } });
 		await broker.start();
 		await broker.waitForServices(services.map((s) => s.name));

@@ -1,5 +1,5 @@
 /** Accounts through the gateway: registration, the account profile, API tokens, user list. */
-import accounts from "../../services/accounts.service";
+import accounts from "../../services/accounts/accounts.service";
 import { client } from "../helpers/http";
 import { startStack, type Stack } from "../helpers/stack";
 import { mintJwt } from "../helpers/tokens";

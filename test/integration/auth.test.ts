@@ -4,7 +4,7 @@
  */
 import jwt from "jsonwebtoken";
 import { generateKeyPairSync } from "node:crypto";
-import accounts from "../../services/accounts.service";
+import accounts from "../../services/accounts/accounts.service";
 import { client } from "../helpers/http";
 import { startStack, type Stack } from "../helpers/stack";
 import { mintJwt } from "../helpers/tokens";

@@ -5,7 +5,7 @@
  */
 import { connect, JSONCodec } from "nats";
 import type { ServiceSchema } from "moleculer";
-import accounts from "../../services/accounts.service";
+import accounts from "../../services/accounts/accounts.service";
 import type { DomainEvent } from "../../shared/events/envelope";
 import { consume } from "../../shared/mixins/events.mixin";
 import { domainServiceMixins } from "../../shared/mixins/domain-service";

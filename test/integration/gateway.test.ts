@@ -4,7 +4,7 @@
  */
 import SwaggerParser from "@apidevtools/swagger-parser";
 import type { ServiceSchema } from "moleculer";
-import accounts from "../../services/accounts.service";
+import accounts from "../../services/accounts/accounts.service";
 import { client } from "../helpers/http";
 import { eventually, startStack, type Stack } from "../helpers/stack";
 import { mintJwt } from "../helpers/tokens";

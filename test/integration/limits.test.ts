@@ -3,7 +3,7 @@
  */
 import Redis from "ioredis";
 import type { ServiceSchema } from "moleculer";
-import accounts from "../../services/accounts.service";
+import accounts from "../../services/accounts/accounts.service";
 import { config } from "../../shared/config";
 import { client } from "../helpers/http";
 import { startStack, type Stack } from "../helpers/stack";

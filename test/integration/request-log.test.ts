@@ -2,7 +2,7 @@
  * The request id names every log line written for a request, in the gateway and in every
  * service that handled it, and credentials never reach a log.
  */
-import accounts from "../../services/accounts.service";
+import accounts from "../../services/accounts/accounts.service";
 import { client } from "../helpers/http";
 import { startStack, type Stack } from "../helpers/stack";
 import { mintJwt } from "../helpers/tokens";

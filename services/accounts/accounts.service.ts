@@ -3,11 +3,11 @@
  * tokens, and the admin's user list. It also answers the gateway's credential look-ups.
  */
 import type { ServiceBroker, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { registeredCaller, type RequestContext } from "../shared/context";
-import { ApiError } from "../shared/errors";
-import { buildEvent } from "../shared/events/envelope";
-import { queueEvents } from "../shared/events/outbox";
-import { domainServiceMixins } from "../shared/mixins/domain-service";
+import { registeredCaller, type RequestContext } from "../../shared/context";
+import { ApiError } from "../../shared/errors";
+import { buildEvent } from "../../shared/events/envelope";
+import { queueEvents } from "../../shared/events/outbox";
+import { domainServiceMixins } from "../../shared/mixins/domain-service";
 import {
 	emptyToNull,
 	escapeRegExp,
@@ -15,13 +15,13 @@ import {
 	optionalText,
 	pagination,
 	requiredText,
-} from "../shared/params";
-import { defineAccountModels, type UserDoc } from "./accounts/models";
-import { accountComponents } from "./accounts/openapi-components";
-import { register } from "./accounts/registration";
-import type { AccountsService } from "./accounts/service-types";
-import { authenticateToken, createToken, listTokens, revokeToken } from "./accounts/tokens";
-import { accountView, userView } from "./accounts/views";
+} from "../../shared/params";
+import { defineAccountModels, type UserDoc } from "./models";
+import { accountComponents } from "./openapi-components";
+import { register } from "./registration";
+import type { AccountsService } from "./service-types";
+import { authenticateToken, createToken, listTokens, revokeToken } from "./tokens";
+import { accountView, userView } from "./views";
 
 interface AccountUpdate {
 	first_name: string;

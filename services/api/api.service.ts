@@ -7,22 +7,29 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ActionSchema, Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import Redis from "ioredis";
-import { config } from "../shared/config";
-import type { Caller } from "../shared/context";
-import { ApiError } from "../shared/errors";
-import { runWithRequestId } from "../shared/request-context";
-import { keyFrom } from "../shared/secrets";
-import { authMode, bucketsFor, checkAccess } from "./api/access";
-import { jsonBody, type GatewayRequest } from "./api/body";
-import { clientIp } from "./api/client-ip";
-import { bearerOf, resolveCaller, unauthenticated } from "./api/credentials";
-import { fingerprint, IdempotencyStore, validateKey } from "./api/idempotency";
-import { infraAliases, type InfraService } from "./api/infra-routes";
-import { JwtVerifier } from "./api/jwt";
-import { RateLimiter, tightest, type Bucket } from "./api/rate-limit";
-import { requestIdOf } from "./api/request-id";
-import { applySecurityHeaders, corsOptions } from "./api/http-headers";
-import { answeredNotModified, errorAnswer, writeJson, writeReplay } from "./api/responses";
+import { config } from "../../shared/config";
+import type { Caller } from "../../shared/context";
+import { ApiError } from "../../shared/errors";
+import { runWithRequestId } from "../../shared/request-context";
+import { keyFrom } from "../../shared/secrets";
+import { authMode, bucketsFor, checkAccess } from "./access";
+import {
+	jsonBody,
+	missingFileError,
+	multipartBoundary,
+	pipeFromBuffer,
+	readMultipartBody,
+	type GatewayRequest,
+} from "./body";
+import { clientIp } from "./client-ip";
+import { bearerOf, resolveCaller, unauthenticated } from "./credentials";
+import { fingerprint, IdempotencyStore, validateKey } from "./idempotency";
+import { infraAliases, type InfraService } from "./infra-routes";
+import { JwtVerifier } from "./jwt";
+import { RateLimiter, tightest, type Bucket } from "./rate-limit";
+import { requestIdOf } from "./request-id";
+import { applySecurityHeaders, corsOptions } from "./http-headers";
+import { answeredNotModified, errorAnswer, writeJson, writeReplay } from "./responses";
 
 type Req = GatewayRequest & {
 	$ctx?: Context<unknown, { user?: Caller | null; $responseHeaders?: Record<string, string> }>;
@@ -37,6 +44,7 @@ interface ApiService extends InfraService {
 	verifier: JwtVerifier;
 	idempotency: IdempotencyStore;
 	resolveAlias(url: string, method: string): { alias: { type?: string } } | null;
+	holdMultipartBody(req: Req, res: ServerResponse): Promise<{ body: Buffer; boundary: string }>;
 	finishIdempotency(
 		req: Req,
 		status: number,
@@ -48,6 +56,17 @@ interface ApiService extends InfraService {
 const cfg = config();
 const base = ApiGateway.methods as Record<string, (...args: unknown[]) => unknown>;
 
+/**
+ * Request headers an action may need: moleculer-web forwards none. `If-None-Match` lets an
+ * operation that sets its own `ETag` (cover files, §1.10) answer 304 without loading the file.
+ */
+function forwardRequestHeaders(ctx: Context, _route: unknown, req: IncomingMessage) {
+	const ifNoneMatch = req.headers["if-none-match"];
+	if (req.method === "GET" && ifNoneMatch) {
+		(ctx.meta as { ifNoneMatch?: string }).ifNoneMatch = ifNoneMatch;
+	}
+}
+
 /** Options shared by the `/v1` route and its unprefixed twin. */
 const businessRoute = {
 	autoAliases: true,
@@ -56,6 +75,9 @@ const businessRoute = {
 	authorization: true,
 	bodyParsers: false,
 	mergeParams: true,
+	// Defaults for every upload (§1.10); an action's own `busboyConfig` takes precedence.
+	busboyConfig: { limits: { files: 1, fileSize: 10 * 1024 * 1024, fieldSize: 64 * 1024 } },
+	onBeforeCall: forwardRequestHeaders,
 	cors: corsOptions(cfg.corsOrigins),
 	use: [
 		jsonBody((req) => {
@@ -169,11 +191,16 @@ const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
 			);
 
 			const key = validateKey(req.headers["idempotency-key"]);
+			// Uploads are read only now, once the caller has passed authentication and limits.
+			const upload =
+				req.$alias?.type === "multipart" ? await this.holdMultipartBody(req, res) : null;
 			if (req.method !== "POST" || key === null) return;
 			const scope = caller?.id
 				? `user:${caller.id}`
 				: `anon:${(req.parsedUrl ?? "").replace(/^\/v1/, "")}`;
-			const print = fingerprint("POST", req.parsedUrl ?? "", req.rawBody);
+			const print = upload
+				? fingerprint("POST", req.parsedUrl ?? "", upload.body, upload.boundary)
+				: fingerprint("POST", req.parsedUrl ?? "", req.rawBody);
 			const reservation = await this.idempotency.reserve(scope, key, print);
 			if (reservation.kind === "replay") req.$replay = reservation.response;
 			else
@@ -181,6 +208,23 @@ const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
 					redisKey: reservation.redisKey,
 					fingerprint: reservation.fingerprint,
 				};
+		},
+
+		/**
+		 * Reads an upload into memory (see `readMultipartBody`) and lets busboy parse it from
+		 * there. moleculer-web starts a multipart action from busboy, not through `callAction`:
+		 * an idempotent replay is written where busboy would have been fed.
+		 */
+		async holdMultipartBody(this: ApiService, req: Req, res: ServerResponse) {
+			// The body middleware has refused requests without one.
+			const boundary = multipartBoundary(req) as string;
+			const body = await readMultipartBody(req, boundary);
+			pipeFromBuffer(req, body, () => {
+				if (!req.$replay) return false;
+				writeReplay(res, req.$replay);
+				return true;
+			});
+			return { body, boundary };
 		},
 
 		async limitOrThrow(this: ApiService, _req: Req, res: ServerResponse, buckets: Bucket[]) {
@@ -229,7 +273,8 @@ const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
 			action: unknown,
 		) {
 			const headers = req.$ctx?.meta.$responseHeaders ?? {};
-			if (answeredNotModified(req, res, data, headers)) return;
+			// An operation that sets its own ETag (a cover file) also answers its own 304s.
+			if (!headers.ETag && answeredNotModified(req, res, data, headers)) return;
 			base.sendResponse.call(this, req, res, data, action);
 			const location = (res.getHeader("Location") as string | undefined) ?? null;
 			void this.finishIdempotency(req, res.statusCode, data ?? null, location);
@@ -255,7 +300,8 @@ const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
 		},
 
 		sendError(this: ApiService, req: Req, res: ServerResponse, err: unknown) {
-			const { error, body } = errorAnswer(req, res, err, this.aliases as never);
+			const failure = (req.$alias?.type === "multipart" && missingFileError(err)) || err;
+			const { error, body } = errorAnswer(req, res, failure, this.aliases as never);
 			if (error.internal) this.logger.error(`${req.method} ${req.url} failed`, err);
 			else this.logger.debug(`${req.method} ${req.url} → ${error.status} ${error.code}`);
 			void this.finishIdempotency(req, error.status, body, null);
