@@ -71,7 +71,11 @@ export async function startStack(
 	const startGateway = async () => {
 		const broker = makeBroker(namespace, "api", options);
 		const api = require("../../services/api/api.service") as ServiceSchema;
-		const service = broker.createService(api, { settings: { port: 0, ip: "127.0.0.1" } });
+		const service = broker.createService({
+			name: "api",
+			mixins: [api],
+			settings: { port: 0, ip: "127.0.0.1" },
+		});
 		await broker.start();
 		await broker.waitForServices(services.map((s) => s.name));
 		// Let the gateway regenerate its aliases for the services it has just seen.
