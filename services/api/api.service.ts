@@ -43,7 +43,8 @@ type Req = GatewayRequest & {
 interface ApiService extends InfraService {
 	verifier: JwtVerifier;
 	idempotency: IdempotencyStore;
-	resolveAlias(url: string, method: string): { alias: { type?: string } } | null;
+	/** moleculer-web's lookup: `false`, not null, when no alias matches. */
+	resolveAlias(url: string, method: string): { alias: { type?: string } } | false;
 	holdMultipartBody(req: Req, res: ServerResponse): Promise<{ body: Buffer; boundary: string }>;
 	finishIdempotency(
 		req: Req,
@@ -75,15 +76,18 @@ const businessRoute = {
 	authorization: true,
 	bodyParsers: false,
 	mergeParams: true,
-	// Defaults for every upload (§1.10); an action's own `busboyConfig` takes precedence.
-	busboyConfig: { limits: { files: 1, fileSize: 10 * 1024 * 1024, fieldSize: 64 * 1024 } },
+	// Defaults for every upload; an action's own `busboyConfig` takes precedence. No
+	// `fileSize`: moleculer-web would destroy the file stream with an error before the action,
+	// or the transporter carrying the stream to it, listens (an uncaught exception). The body
+	// cap (`readMultipartBody`) bounds the file; the action checks its own limit as it reads.
+	busboyConfig: { limits: { files: 1, fieldSize: 64 * 1024 } },
 	onBeforeCall: forwardRequestHeaders,
 	cors: corsOptions(cfg.corsOrigins),
 	use: [
 		jsonBody((req) => {
 			const gateway = req.$service as ApiService;
 			const found = gateway.resolveAlias(req.parsedUrl ?? "", req.method ?? "");
-			return found?.alias.type === "multipart";
+			return found !== false && found.alias.type === "multipart";
 		}),
 	],
 	logging: true,

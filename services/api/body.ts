@@ -8,7 +8,7 @@
  */
 import bodyParser from "body-parser";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { PassThrough } from "node:stream";
+import { Readable } from "node:stream";
 import { ApiError } from "../../shared/errors";
 
 export interface GatewayRequest extends IncomingMessage {
@@ -155,6 +155,19 @@ export function readMultipartBody(req: IncomingMessage, boundary: string): Promi
 }
 
 /**
+ * Busboy hands the file on in the slices it is fed, and the transporter sends each slice to the
+ * action as one message of JSON, where a byte takes up to four characters: 64 KiB slices stay
+ * far below NATS' 1 MiB message limit (Moleculer's own 256 KiB cut does not).
+ */
+const FEED_SLICE_BYTES = 64 * 1024;
+
+function* slices(body: Buffer) {
+	for (let at = 0; at < body.length; at += FEED_SLICE_BYTES) {
+		yield body.subarray(at, at + FEED_SLICE_BYTES);
+	}
+}
+
+/**
  * moleculer-web parses an upload with `req.pipe(busboy)`; once `readMultipartBody` has consumed
  * the socket, `pipe` must feed the buffered bytes instead. `instead` may answer the request
  * itself (an idempotent replay): busboy is then never fed, so the action never runs.
@@ -164,9 +177,7 @@ export function pipeFromBuffer(req: IncomingMessage, body: Buffer, instead: () =
 		configurable: true,
 		value: <T extends NodeJS.WritableStream>(destination: T): T => {
 			if (instead()) return destination;
-			const source = new PassThrough();
-			source.end(body);
-			return source.pipe(destination);
+			return Readable.from(slices(body), { objectMode: false }).pipe(destination);
 		},
 	});
 }
