@@ -25,7 +25,7 @@ export default tseslint.config(
 		rules: { "@typescript-eslint/no-explicit-any": "off" },
 	},
 	{
-		files: ["scripts/**/*.js", "test/**/*.js", "*.js"],
+		files: ["scripts/**/*.js", "test/**/*.js", "bench/**/*.js", "*.js"],
 		languageOptions: { sourceType: "commonjs", globals: globals.node },
 		// Scripts import what Node also offers as globals (URL, crypto) for clarity.
 		rules: { "no-redeclare": ["error", { builtinGlobals: false }] },

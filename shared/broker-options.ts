@@ -9,6 +9,7 @@ import { loggerConfig } from "./logging";
 import { ScrapedPrometheusReporter } from "./metrics";
 import { ProbeListenerMiddleware } from "./middlewares/probe-listener.middleware";
 import { RequestContextMiddleware } from "./middlewares/request-context.middleware";
+import { PropertyAccessMiddleware } from "./permissions";
 
 const NANOS_PER_DAY = 86_400 * 1e9;
 
@@ -28,6 +29,8 @@ function channelOptions(cfg: Config) {
 					connectionOptions: {},
 					streamConfig: {
 						max_age: cfg.eventRetentionDays * NANOS_PER_DAY,
+						// Copies kept by a NATS cluster; applies to streams created from now on.
+						num_replicas: cfg.eventStreamReplicas,
 						// JetStream drops a second message with the same event id in this window.
 						duplicate_window: 120 * 1e9,
 					},
@@ -49,6 +52,9 @@ export function brokerOptions(overrides: Partial<BrokerOptions> = {}): BrokerOpt
 		logger: loggerConfig(cfg.logLevel, cfg.logFormat),
 		transporter: { type: "NATS", options: { url: cfg.natsUrl } },
 		serializer: "JSON",
+		// Streams (uploads, cover files) travel in chunks; JSON can inflate a byte to four
+		// characters, and NATS refuses messages over 1 MiB.
+		transit: { maxChunkSize: 64 * 1024 },
 		cacher: {
 			type: "Redis",
 			options: {
@@ -84,6 +90,7 @@ export function brokerOptions(overrides: Partial<BrokerOptions> = {}): BrokerOpt
 		// Shutdown waits for in-flight requests (up to the grace period) before stopping.
 		tracking: { enabled: true, shutdownTimeout: cfg.shutdownTimeoutMs },
 		middlewares: [
+			PropertyAccessMiddleware as unknown as Middleware,
 			RequestContextMiddleware as unknown as Middleware,
 			...(cfg.healthPort
 				? [ProbeListenerMiddleware(cfg.healthPort) as unknown as Middleware]

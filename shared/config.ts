@@ -41,10 +41,20 @@ export interface Config {
 	userRateLimitPerMinute: number;
 	eventMaxAttempts: number;
 	eventRetentionDays: number;
+	/** Copies of each event stream in a NATS cluster (1 on a single server; 3 survive a loss). */
+	eventStreamReplicas: number;
 	tracingExporter: string | null;
 	defaultTimezone: string;
 	/** Key material for secrets encrypted at rest. */
 	secretsKey: string;
+	/** Public origin of the API, for URLs handed out (cover files, invitation links). */
+	publicBaseUrl: string;
+	/** Lifts the https and private-host rules on outbound URLs (tests, LAN set-ups; §1.10a). */
+	allowPrivateOutbound: boolean;
+	/** smtp:// or smtps:// URL of the mail relay, credentials included; null turns mail off. */
+	smtpUrl: string | null;
+	/** The From header of every message. */
+	mailFrom: string;
 }
 
 const DEV_JWT_SECRET = "kasify-local-development-secret-change-me";
@@ -93,6 +103,9 @@ function readJwt(env: Config["env"]): JwtConfig {
 		}
 		secret = DEV_JWT_SECRET;
 	}
+	if (env === "production" && secret && !publicKey && !jwksUrl && secret.length < 32) {
+		throw new Error("Configuration: AUTH_JWT_SECRET must have at least 32 characters");
+	}
 	const explicit = list(process.env.AUTH_JWT_ALGORITHMS);
 	const algorithms = explicit.length > 0 ? explicit : secret ? ["HS256"] : ["RS256", "ES256"];
 	if (algorithms.some((alg) => alg.toLowerCase() === "none")) {
@@ -140,9 +153,14 @@ export function loadConfig(): Config {
 		userRateLimitPerMinute: integer("USER_RATE_LIMIT_PER_MINUTE", 0),
 		eventMaxAttempts: Math.max(1, integer("EVENT_MAX_ATTEMPTS", 5)),
 		eventRetentionDays: Math.max(1, integer("EVENT_RETENTION_DAYS", 7)),
+		eventStreamReplicas: Math.min(5, Math.max(1, integer("EVENT_STREAM_REPLICAS", 1))),
 		tracingExporter: text("TRACING_EXPORTER"),
 		defaultTimezone: text("DEFAULT_TIMEZONE") ?? "Europe/Madrid",
 		secretsKey: secretsKey ?? DEV_SECRETS_KEY,
+		publicBaseUrl: (text("PUBLIC_BASE_URL") ?? "http://localhost:8080").replace(/\/+$/, ""),
+		allowPrivateOutbound: process.env.ALLOW_PRIVATE_OUTBOUND === "true",
+		smtpUrl: text("SMTP_URL"),
+		mailFrom: text("MAIL_FROM") ?? "Kasify <no-reply@kasify.local>",
 	};
 }
 

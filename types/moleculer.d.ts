@@ -5,6 +5,13 @@
 import "moleculer";
 
 declare module "moleculer" {
+	/** moleculer-web's per-alias options that Moleculer's typings leave out. */
+	interface RestSchema {
+		/** "multipart" makes the gateway hand the action the uploaded file as a stream. */
+		type?: "multipart" | "stream";
+		busboyConfig?: Record<string, unknown>;
+	}
+
 	interface ActionSchema {
 		/**
 		 * Who may call the action through the gateway:

@@ -105,6 +105,9 @@ const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
 		optimizeOrder: true,
 		logRequest: "debug",
 		logResponse: "debug",
+		// Request params can carry emails, tokens and guest data: never logged.
+		logRequestParams: null,
+		logResponseData: null,
 		log4XXResponses: false,
 		routes: [
 			{

@@ -64,6 +64,8 @@ export async function readiness(broker: ServiceBroker, redis: Redis): Promise<Re
 		servicesState(broker),
 	]);
 	const checks = { nats, redis: redisCheck, services };
-	const ready = Object.values(checks).every((state) => state === "ok");
+	// From SIGTERM on, the gateway drains its requests: no new ones should be routed to it.
+	const stopping = !broker.started;
+	const ready = !stopping && Object.values(checks).every((state) => state === "ok");
 	return { status: ready ? "ready" : "unavailable", checks };
 }

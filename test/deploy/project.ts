@@ -26,7 +26,7 @@ export const SECRET_VARIABLES = [
 	"SMTP_URL",
 ];
 /** Names that look like secrets, so that a new one is not put in the ConfigMap unnoticed. */
-export const SECRET_LOOKING = /SECRET|PASSWORD|TOKEN|PRIVATE|_KEY$/;
+export const SECRET_LOOKING = /SECRET|PASSWORD|TOKEN|PRIVATE_KEY|_KEY$/;
 
 export type Doc = Record<string, any>;
 
@@ -161,3 +161,54 @@ export const composeFile = () => readYaml(rootPath("docker-compose.yml"))[0];
 
 /** The Secret template, which no kustomization lists (see the file's header). */
 export const secretTemplate = () => readYaml(rootPath("k8s/secret.template.yaml"))[0];
+
+// --- Dockerfile ------------------------------------------------------------------------------
+
+export interface Instruction {
+	/** Upper-case keyword: FROM, RUN, COPY... */
+	keyword: string;
+	/** The rest of the instruction, continuation lines joined. */
+	args: string;
+	/** Index of the build stage (one per FROM). */
+	stage: number;
+	/** Body of a here-document (`COPY <<'EOF' path`), if any. */
+	heredoc?: string;
+}
+
+/** The Dockerfile's instructions, with line continuations and here-documents resolved. */
+export function dockerfile(): Instruction[] {
+	const lines = fs.readFileSync(rootPath("Dockerfile"), "utf8").split("\n");
+	const instructions: Instruction[] = [];
+	let stage = -1;
+	for (let i = 0; i < lines.length; i++) {
+		if (/^\s*(#|$)/.test(lines[i])) continue;
+		let text = lines[i];
+		while (text.endsWith("\\")) text = `${text.slice(0, -1)} ${lines[++i].trim()}`;
+		const [, keyword, args] = /^\s*(\w+)\s+(.*)$/.exec(text) ?? [];
+		const instruction: Instruction = { keyword: keyword.toUpperCase(), args, stage };
+		const marker = /<<-?'?(\w+)'?/.exec(args);
+		if (marker) {
+			const body: string[] = [];
+			while (lines[++i] !== marker[1]) body.push(lines[i]);
+			instruction.heredoc = body.join("\n");
+		}
+		if (instruction.keyword === "FROM") instruction.stage = ++stage;
+		instructions.push(instruction);
+	}
+	return instructions;
+}
+
+/** A .dockerignore pattern as a regular expression (`*` within a segment, `**` across). */
+export function dockerignorePattern(pattern: string): RegExp {
+	const source = pattern
+		.replace(/^\/+|\/+$/g, "")
+		.split(/(\*\*|\*|\?)/)
+		.map((part) => {
+			if (part === "**") return ".*";
+			if (part === "*") return "[^/]*";
+			if (part === "?") return "[^/]";
+			return part.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+		})
+		.join("");
+	return new RegExp(`^${source}$`);
+}

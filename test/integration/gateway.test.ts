@@ -5,6 +5,8 @@
 import SwaggerParser from "@apidevtools/swagger-parser";
 import type { ServiceSchema } from "moleculer";
 import accounts from "../../services/accounts/accounts.service";
+import geo from "../../services/geo/geo.service";
+import properties from "../../services/properties/properties.service";
 import { client } from "../helpers/http";
 import { eventually, startStack, type Stack } from "../helpers/stack";
 import { mintJwt } from "../helpers/tokens";
@@ -36,7 +38,7 @@ let http: ReturnType<typeof client>;
 let token: string;
 
 beforeAll(async () => {
-	stack = await startStack("gateway", [accounts, probe]);
+	stack = await startStack("gateway", [accounts, geo, properties, probe]);
 	http = client(stack.url);
 	token = mintJwt({ sub: "gateway-user" });
 	expect((await http.post("/v1/auth/register", { token })).status).toBe(201);

@@ -1,3 +1,4 @@
+import type { RestSchema } from "moleculer";
 /**
  * The HTTP side of cover images, for the properties service's actions: reading the file of a
  * multipart upload (§11.7) and answering a request for a cover file (§11.9).
@@ -22,12 +23,9 @@ export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
  */
 export const COVER_BUSBOY_CONFIG = { limits: { files: 1 } };
 
-/**
- * The `rest` of the upload action: `POST <path>` as a multipart alias. Moleculer's `RestSchema`
- * type knows neither `type` nor `busboyConfig`; returned from here, the object is accepted.
- */
-export function coverUploadRest(path: string) {
-	return { method: "POST" as const, path, type: "multipart", busboyConfig: COVER_BUSBOY_CONFIG };
+/** The `rest` of an upload action: `POST <path>` as a multipart alias. */
+export function coverUploadRest(path: string): RestSchema {
+	return { method: "POST", path, type: "multipart", busboyConfig: COVER_BUSBOY_CONFIG };
 }
 
 /** Cover files never change under a URL: a new upload gets a new key (§11.7, §11.9). */

@@ -1,0 +1,129 @@
+/**
+ * Creating and updating properties: `POST /v1/properties` (§11.2), `PUT` (§11.4) and
+ * `PATCH` (§11.5) on `/v1/properties/{id}`.
+ */
+import { created, registeredCaller, type RequestContext } from "../../shared/context";
+import { notFound, validationFailed } from "../../shared/errors";
+import { buildEvent } from "../../shared/events/envelope";
+import { outboxEntries, queueEvents } from "../../shared/events/outbox";
+import { newId } from "../../shared/ids";
+import { propertyAccessOf, type PropertyAccess } from "../../shared/permissions";
+import { checkDefaultCleaner } from "./membership";
+import type { PropertyDoc } from "./models";
+import {
+	changedFields,
+	fullFields,
+	patchedFields,
+	storedFields,
+	type PropertyFields,
+} from "./property-input";
+import type { PropertyBody } from "./property-params";
+import type { PropertiesService } from "./service-types";
+import { propertyView } from "./views";
+
+type BodyContext = RequestContext<PropertyBody & { id: string }>;
+
+export async function createProperty(this: PropertiesService, ctx: BodyContext) {
+	const caller = registeredCaller(ctx);
+	const fields = await fullFields(ctx, ctx.params);
+	// At creation the owner is the only member, so only the owner can be the default cleaner.
+	const cleaner = await checkDefaultCleaner.call(
+		this,
+		null,
+		caller.id,
+		fields.default_cleaner_id,
+	);
+	if (cleaner.error) throw validationFailed([cleaner.error]);
+
+	const id = newId();
+	const now = new Date();
+	const event = buildEvent(ctx, "property.created", {
+		accountId: caller.accountId,
+		propertyId: id,
+		data: { property_id: id, name: fields.name },
+	});
+	await this.models.Property.create({
+		...fields,
+		default_cleaner_id: null,
+		_id: id,
+		account_id: caller.accountId,
+		owner_user_id: caller.id,
+		created_at: now,
+		updated_at: now,
+		outbox: outboxEntries(event),
+	});
+	await this.flushOutbox("Property", id);
+	// TODO: start the first import of any iCal URL given (§11.11) once iCal import exists
+	// (issue 5); it will react to property.created.
+	this.logger.info(`Property ${id} created in account ${caller.accountId}`);
+
+	const property = await this.models.Property.findById(id).lean<PropertyDoc>();
+	created(ctx, `/v1/properties/${id}`);
+	return propertyView(property as PropertyDoc, "owner");
+}
+
+async function loadProperty(this: PropertiesService, access: PropertyAccess) {
+	const property = await this.models.Property.findOne({
+		_id: access.propertyId,
+		deleted_at: null,
+	}).lean<PropertyDoc>();
+	if (!property) throw notFound("property");
+	return property;
+}
+
+/** Saves new field values, with a `property.updated` event naming what changed. */
+async function saveChanges(
+	this: PropertiesService,
+	ctx: BodyContext,
+	access: PropertyAccess,
+	property: PropertyDoc,
+	fields: PropertyFields,
+) {
+	const cleaner = await checkDefaultCleaner.call(
+		this,
+		property,
+		property.owner_user_id,
+		fields.default_cleaner_id,
+	);
+	if (cleaner.error) throw validationFailed([cleaner.error]);
+	fields.default_cleaner_id = cleaner.value;
+
+	const changed = changedFields(storedFields(property), fields);
+	if (changed.length === 0) return propertyView(property, access.role);
+
+	const event = buildEvent(ctx, "property.updated", {
+		accountId: property.account_id,
+		propertyId: property._id,
+		data: { changed_fields: changed },
+	});
+	const { Property } = this.models;
+	const result = await Property.updateOne(
+		{ _id: property._id, deleted_at: null },
+		{ $set: { ...fields, updated_at: new Date() }, ...queueEvents(event) },
+	);
+	if (result.matchedCount === 0) throw notFound("property");
+	await this.flushOutbox("Property", property._id);
+	// TODO: schedule changes (times, time zone, buffers) move access-code windows and pending
+	// cleaning tasks; the bookings, tasks and locks services will react to property.updated.
+	this.logger.info(`Property ${property._id} updated (${changed.join(", ")})`);
+
+	const updated = await Property.findById(property._id).lean<PropertyDoc>();
+	return propertyView(updated as PropertyDoc, access.role);
+}
+
+/** PUT: a full replacement; omitted optional fields go back to their default or null. */
+export async function replaceProperty(this: PropertiesService, ctx: BodyContext) {
+	const access = propertyAccessOf(ctx);
+	const property = await loadProperty.call(this, access);
+	const fields = await fullFields(ctx, ctx.params);
+	// TODO: PUT re-syncs every non-null iCal feed at once (§11.4); iCal import is issue 5.
+	return saveChanges.call(this, ctx, access, property, fields);
+}
+
+/** PATCH: JSON Merge Patch of the patchable fields. */
+export async function patchProperty(this: PropertiesService, ctx: BodyContext) {
+	const access = propertyAccessOf(ctx);
+	const property = await loadProperty.call(this, access);
+	const fields = patchedFields(property, ctx.params);
+	return saveChanges.call(this, ctx, access, property, fields);
+}
