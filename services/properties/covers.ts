@@ -3,15 +3,15 @@
  * the shared cover pipeline, storage in GridFS (covers/cover-store.ts), public serving.
  */
 import type { RequestContext } from "../../shared/context";
-import { notFound } from "../../shared/errors";
 import { buildEvent } from "../../shared/events/envelope";
 import { queueEvents } from "../../shared/events/outbox";
 import { newPublicCode } from "../../shared/ids";
 import { processCover } from "../../shared/images/cover-pipeline";
-import { propertyAccessOf, type PropertyAccess } from "../../shared/permissions";
+import { propertyAccessOf } from "../../shared/permissions";
 import { readUpload, serveCover } from "./covers/http";
 import type { PropertyDoc } from "./models";
 import type { PropertiesService } from "./service-types";
+import { loadLiveProperty } from "./loaders";
 import { propertyView } from "./views";
 
 /** Concurrent uploads to one property: each retries on the newest state a few times. */
@@ -48,15 +48,6 @@ async function swapCover(
 	return property.cover_key ?? null;
 }
 
-async function liveProperty(this: PropertiesService, access: PropertyAccess) {
-	const property = await this.models.Property.findOne({
-		_id: access.propertyId,
-		deleted_at: null,
-	}).lean<PropertyDoc>();
-	if (!property) throw notFound("property");
-	return property;
-}
-
 export async function uploadCover(this: PropertiesService, ctx: RequestContext<unknown>) {
 	const access = propertyAccessOf(ctx);
 	const variants = await processCover(await readUpload(ctx));
@@ -67,7 +58,7 @@ export async function uploadCover(this: PropertiesService, ctx: RequestContext<u
 	for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
 		let property: PropertyDoc;
 		try {
-			property = await liveProperty.call(this, access);
+			property = await loadLiveProperty.call(this, access.propertyId);
 		} catch (err) {
 			await this.removeCoverFiles(key);
 			throw err;
@@ -76,7 +67,7 @@ export async function uploadCover(this: PropertiesService, ctx: RequestContext<u
 		if (replaced === undefined) continue;
 		if (replaced) await this.removeCoverFiles(replaced);
 		this.logger.info(`Property ${property._id}: new cover (${widths.join(", ")} px)`);
-		const updated = await liveProperty.call(this, access);
+		const updated = await loadLiveProperty.call(this, access.propertyId);
 		return propertyView(updated, access.role);
 	}
 	await this.removeCoverFiles(key);
@@ -87,7 +78,7 @@ export async function removeCover(this: PropertiesService, ctx: RequestContext<{
 	const access = propertyAccessOf(ctx);
 	ctx.meta.$statusCode = 204;
 	for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-		const property = await liveProperty.call(this, access);
+		const property = await loadLiveProperty.call(this, access.propertyId);
 		if (!property.cover_key) return null; // removing a missing cover is a no-op (§11.8)
 		const replaced = await swapCover.call(this, ctx, property, null);
 		if (replaced === undefined) continue;

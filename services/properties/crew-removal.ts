@@ -7,14 +7,12 @@
  * invitation of the same user clears it before joining again (see invitation-accept.ts).
  */
 import { registeredCaller, type RequestContext } from "../../shared/context";
-import { notFound } from "../../shared/errors";
 import { buildEvent } from "../../shared/events/envelope";
 import { queueEvents } from "../../shared/events/outbox";
 import { propertyAccessOf, type PropertyRole } from "../../shared/permissions";
-import { loadLiveProperty } from "./crew";
+import { loadActiveMember, loadLiveProperty } from "./loaders";
 import { ownerImmutable, removalReason } from "./crew-rules";
 import { resetDefaultCleaner } from "./default-cleaner";
-import type { MemberDoc } from "./models";
 import type { PropertiesService } from "./service-types";
 
 /** Deletes removed rows of a user whose event has been published. */
@@ -37,12 +35,7 @@ export async function removeMember(
 	const userId = ctx.params.userId.toLowerCase();
 	if (userId === property.owner_user_id) throw ownerImmutable();
 	const { Member } = this.models;
-	const member = await Member.findOne({
-		property_id: property._id,
-		user_id: userId,
-		removed_at: null,
-	}).lean<MemberDoc>();
-	if (!member) throw notFound("member");
+	const member = await loadActiveMember.call(this, property._id, userId);
 	const level = member.access_level as PropertyRole;
 	const reason = removalReason(access.role, caller.id, { userId, level });
 

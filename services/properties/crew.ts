@@ -10,19 +10,11 @@ import { propertyAccessOf, type PropertyRole } from "../../shared/permissions";
 import { checkUpdateAllowed, nothingToUpdate, ownerImmutable, servicesFor } from "./crew-rules";
 import { resetDefaultCleaner } from "./default-cleaner";
 import { peopleById, teamOf } from "./membership";
-import type { MemberDoc, PropertyDoc } from "./models";
+import type { MemberDoc } from "./models";
 import type { PropertiesService } from "./service-types";
+import { loadActiveMember, loadLiveProperty } from "./loaders";
 import { memberEntry, memberView } from "./views";
 import { canBeDefaultCleaner, type MemberLevel } from "./vocabulary";
-
-export async function loadLiveProperty(this: PropertiesService, propertyId: string) {
-	const property = await this.models.Property.findOne({
-		_id: propertyId,
-		deleted_at: null,
-	}).lean<PropertyDoc>();
-	if (!property) throw notFound("property");
-	return property;
-}
 
 export async function listCrew(this: PropertiesService, ctx: RequestContext<{ id: string }>) {
 	const property = await loadLiveProperty.call(this, propertyAccessOf(ctx).propertyId);
@@ -48,12 +40,7 @@ export async function updateMember(this: PropertiesService, ctx: RequestContext<
 	const userId = ctx.params.userId.toLowerCase();
 	if (userId === property.owner_user_id) throw ownerImmutable();
 	const { Member } = this.models;
-	const member = await Member.findOne({
-		property_id: property._id,
-		user_id: userId,
-		removed_at: null,
-	}).lean<MemberDoc>();
-	if (!member) throw notFound("member");
+	const member = await loadActiveMember.call(this, property._id, userId);
 
 	const previous = { access_level: member.access_level, services: [...member.services] };
 	const nextLevel = level ?? (member.access_level as MemberLevel);

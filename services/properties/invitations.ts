@@ -9,7 +9,7 @@ import { outboxEntries, queueEvents } from "../../shared/events/outbox";
 import { newId, newPublicCode } from "../../shared/ids";
 import { emptyToNull } from "../../shared/params";
 import { propertyAccessOf } from "../../shared/permissions";
-import { loadLiveProperty } from "./crew";
+import { loadLiveProperty } from "./loaders";
 import { servicesFor } from "./crew-rules";
 import { mailInvitation } from "./invitation-mail";
 import { usesOf } from "./invitation-uses";

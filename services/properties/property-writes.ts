@@ -19,6 +19,7 @@ import {
 } from "./property-input";
 import type { PropertyBody } from "./property-params";
 import type { PropertiesService } from "./service-types";
+import { loadLiveProperty } from "./loaders";
 import { propertyView } from "./views";
 
 type BodyContext = RequestContext<PropertyBody & { id: string }>;
@@ -60,15 +61,6 @@ export async function createProperty(this: PropertiesService, ctx: BodyContext) 
 	const property = await this.models.Property.findById(id).lean<PropertyDoc>();
 	created(ctx, `/v1/properties/${id}`);
 	return propertyView(property as PropertyDoc, "owner");
-}
-
-async function loadProperty(this: PropertiesService, access: PropertyAccess) {
-	const property = await this.models.Property.findOne({
-		_id: access.propertyId,
-		deleted_at: null,
-	}).lean<PropertyDoc>();
-	if (!property) throw notFound("property");
-	return property;
 }
 
 /** Saves new field values, with a `property.updated` event naming what changed. */
@@ -114,7 +106,7 @@ async function saveChanges(
 /** PUT: a full replacement; omitted optional fields go back to their default or null. */
 export async function replaceProperty(this: PropertiesService, ctx: BodyContext) {
 	const access = propertyAccessOf(ctx);
-	const property = await loadProperty.call(this, access);
+	const property = await loadLiveProperty.call(this, access.propertyId);
 	const fields = await fullFields(ctx, ctx.params);
 	// TODO: PUT re-syncs every non-null iCal feed at once (§11.4); iCal import is issue 5.
 	return saveChanges.call(this, ctx, access, property, fields);
@@ -123,7 +115,7 @@ export async function replaceProperty(this: PropertiesService, ctx: BodyContext)
 /** PATCH: JSON Merge Patch of the patchable fields. */
 export async function patchProperty(this: PropertiesService, ctx: BodyContext) {
 	const access = propertyAccessOf(ctx);
-	const property = await loadProperty.call(this, access);
+	const property = await loadLiveProperty.call(this, access.propertyId);
 	const fields = patchedFields(property, ctx.params);
 	return saveChanges.call(this, ctx, access, property, fields);
 }

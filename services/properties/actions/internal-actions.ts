@@ -1,11 +1,13 @@
 /**
  * Actions for other services, never routed by the gateway: the role look-up behind the
- * PropertyAccess middleware, and the properties a user can reach for cross-property lists.
+ * PropertyAccess middleware, the properties a user can reach for cross-property lists, and
+ * the schedule facts (time zone, clock times) bookings resolve local times with.
  */
 import type { ServiceActionsSchema } from "moleculer";
 import type { RequestContext } from "../../../shared/context";
 import { uuidParam } from "../../../shared/params";
 import { accessibleProperties, roleOf } from "../membership";
+import type { PropertyDoc } from "../models";
 import type { PropertiesService } from "../service-types";
 
 export const internalActions: ServiceActionsSchema = {
@@ -26,6 +28,22 @@ export const internalActions: ServiceActionsSchema = {
 		params: { userId: uuidParam },
 		handler(this: PropertiesService, ctx: RequestContext<{ userId: string }>) {
 			return accessibleProperties.call(this, ctx.params.userId.toLowerCase());
+		},
+	},
+
+	/** Answers for deleted properties too: their bookings are still being wound down. */
+	scheduleOf: {
+		visibility: "public",
+		params: { propertyId: uuidParam },
+		async handler(this: PropertiesService, ctx: RequestContext<{ propertyId: string }>) {
+			const property = await this.models.Property.findById(
+				ctx.params.propertyId.toLowerCase(),
+			)
+				.select("account_id timezone checkin_time checkout_time")
+				.lean<PropertyDoc>();
+			if (!property) return null;
+			const { account_id, timezone, checkin_time, checkout_time } = property;
+			return { account_id, timezone, checkin_time, checkout_time };
 		},
 	},
 };
