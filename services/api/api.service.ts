@@ -26,7 +26,7 @@ import { bearerOf, resolveCaller, unauthenticated } from "./credentials";
 import { fingerprint, IdempotencyStore, validateKey } from "./idempotency";
 import { infraAliases, type InfraService } from "./infra-routes";
 import { JwtVerifier } from "./jwt";
-import { RateLimiter, tightest, type Bucket } from "./rate-limit";
+import { enforceLimits, RateLimiter, type Bucket } from "./rate-limit";
 import { requestIdOf } from "./request-id";
 import { applySecurityHeaders, corsOptions } from "./http-headers";
 import { answeredNotModified, errorAnswer, writeJson, writeReplay } from "./responses";
@@ -235,24 +235,9 @@ const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
 		},
 
 		async limitOrThrow(this: ApiService, _req: Req, res: ServerResponse, buckets: Bucket[]) {
-			if (buckets.length === 0) return;
-			let states;
-			try {
-				states = await this.limiter.take(buckets);
-			} catch (err) {
-				this.logger.warn("Rate limits skipped: Redis did not answer", err);
-				return; // fail open (§1.8)
-			}
-			const reported = tightest(states);
-			if (!reported) return;
-			res.setHeader("RateLimit-Limit", String(reported.bucket.limit));
-			res.setHeader("RateLimit-Remaining", String(reported.remaining));
-			res.setHeader("RateLimit-Reset", String(reported.resetSeconds));
-			if (!reported.allowed) {
-				const waits = states.filter((s) => s.remaining === 0).map((s) => s.resetSeconds);
-				res.setHeader("Retry-After", String(Math.max(...waits, 1)));
-				throw new ApiError(429, "RATE_LIMITED", "Too many requests; retry later.");
-			}
+			await enforceLimits(this.limiter, res, buckets, (err) =>
+				this.logger.warn("Rate limits skipped: Redis did not answer", err),
+			);
 		},
 
 		clientIpOf(this: ApiService, req: IncomingMessage) {

@@ -6,6 +6,8 @@
  * counted. When Redis cannot be reached the limits fail open and the gateway logs it.
  */
 import type Redis from "ioredis";
+import type { ServerResponse } from "node:http";
+import { ApiError } from "../../shared/errors";
 import { randomUUID } from "node:crypto";
 
 export interface Bucket {
@@ -91,4 +93,35 @@ export function tightest(states: BucketState[]): BucketState | null {
 		(min, state) => (min === null || state.remaining < min.remaining ? state : min),
 		null,
 	);
+}
+
+/**
+ * Takes a slot from every bucket and reports the tightest one in the RateLimit-* headers;
+ * throws 429 with Retry-After when a bucket is full. Without Redis the limits fail open
+ * (§1.8): `onRedisDown` is told, and the request goes through.
+ */
+export async function enforceLimits(
+	limiter: RateLimiter,
+	res: ServerResponse,
+	buckets: Bucket[],
+	onRedisDown: (err: unknown) => void,
+): Promise<void> {
+	if (buckets.length === 0) return;
+	let states: BucketState[];
+	try {
+		states = await limiter.take(buckets);
+	} catch (err) {
+		onRedisDown(err);
+		return;
+	}
+	const reported = tightest(states);
+	if (!reported) return;
+	res.setHeader("RateLimit-Limit", String(reported.bucket.limit));
+	res.setHeader("RateLimit-Remaining", String(reported.remaining));
+	res.setHeader("RateLimit-Reset", String(reported.resetSeconds));
+	if (!reported.allowed) {
+		const waits = states.filter((s) => s.remaining === 0).map((s) => s.resetSeconds);
+		res.setHeader("Retry-After", String(Math.max(...waits, 1)));
+		throw new ApiError(429, "RATE_LIMITED", "Too many requests; retry later.");
+	}
 }

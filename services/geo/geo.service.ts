@@ -30,6 +30,9 @@ import { DATASET_LOADED, SnapshotStore, type GeoSnapshot } from "./snapshot";
 
 type Search<F = object> = RequestContext<RawSearchParams & F>;
 
+/** The Redis key of a search: its input and the dataset version it was answered from. */
+const keyOf = (input: object, snapshot: GeoSnapshot) => ({ ...input, dataset: snapshot.version });
+
 const geo: ServiceSchema<ServiceSettingSchema, GeoService> = {
 	name: "geo",
 	mixins: domainServiceMixins(defineGeoModels),
@@ -175,7 +178,10 @@ const geo: ServiceSchema<ServiceSettingSchema, GeoService> = {
 				`Geo dataset ${dataset.version} loaded in ${Date.now() - startedAt} ms ` +
 					`(${summarise(result.report)})`,
 			);
-			await this.broker.broadcast(DATASET_LOADED, { version: dataset.version });
+			// The other replicas re-read now rather than at their next check.
+			await this.broker
+				.broadcast(DATASET_LOADED, { version: dataset.version })
+				.catch((err: unknown) => this.logger.warn(`${DATASET_LOADED} not broadcast`, err));
 		},
 
 		/** Re-reads the snapshot if the recorded version changed; a failure keeps the old one. */
@@ -198,6 +204,8 @@ const geo: ServiceSchema<ServiceSettingSchema, GeoService> = {
 		 * Another replica may load a different version later (a newer release during a rolling
 		 * deployment). Its broadcast refreshes the snapshot at once; this check, a single
 		 * lookup by id, catches up within `datasetCheckMs` if the broadcast never came.
+		 * Checking on every search instead would add a database round trip to each one, the
+		 * cost the snapshot exists to avoid.
 		 */
 		this.datasetTimer = setInterval(() => this.syncSnapshot(), this.settings.datasetCheckMs);
 		this.datasetTimer.unref();
@@ -207,8 +215,5 @@ const geo: ServiceSchema<ServiceSettingSchema, GeoService> = {
 		clearInterval(this.datasetTimer);
 	},
 };
-
-/** The Redis key of a search: its input and the dataset version it was answered from. */
-const keyOf = (input: object, snapshot: GeoSnapshot) => ({ ...input });
 
 export = geo;

@@ -1,4 +1,4 @@
-/** Response schemas the properties service contributes to the OpenAPI document (§17.4–§17.7). */
+/** Response schemas the properties service adds to the OpenAPI document (§17.4–§17.7). */
 const instant = { type: "string", format: "date-time" };
 const nullable = (schema: object) => ({ ...schema, nullable: true });
 const string = { type: "string" };

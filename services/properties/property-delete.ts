@@ -1,4 +1,4 @@
-/** `DELETE /v1/properties/{id}` (§11.6): owner only, blocked by upcoming bookings unless forced. */
+/** `DELETE /v1/properties/{id}` (§11.6): owner only; upcoming bookings block it unless forced. */
 import type { RequestContext } from "../../shared/context";
 import { ApiError, notFound } from "../../shared/errors";
 import { buildEvent } from "../../shared/events/envelope";

@@ -55,7 +55,7 @@ export async function createProperty(this: PropertiesService, ctx: BodyContext) 
 	});
 	await this.flushOutbox("Property", id);
 	// TODO: start the first import of any iCal URL given (§11.11) once iCal import exists
-	// (issue 5); it will react to property.created.
+	// (bookings service); it will react to property.created.
 	this.logger.info(`Property ${id} created in account ${caller.accountId}`);
 
 	const property = await this.models.Property.findById(id).lean<PropertyDoc>();
@@ -108,7 +108,7 @@ export async function replaceProperty(this: PropertiesService, ctx: BodyContext)
 	const access = propertyAccessOf(ctx);
 	const property = await loadLiveProperty.call(this, access.propertyId);
 	const fields = await fullFields(ctx, ctx.params);
-	// TODO: PUT re-syncs every non-null iCal feed at once (§11.4); iCal import is issue 5.
+	// TODO: PUT re-syncs every non-null iCal feed at once (§11.4); iCal import belongs to bookings.
 	return saveChanges.call(this, ctx, access, property, fields);
 }
 

@@ -50,7 +50,7 @@ export function propertyView(property: PropertyDoc, role: PropertyRole) {
 		access_code_buffer_before_minutes: secret(property.access_code_buffer_before_minutes),
 		access_code_buffer_after_minutes: secret(property.access_code_buffer_after_minutes),
 		...coverFields(property),
-		// TODO: the iCal export feed (issue 5) sets this; until then no property has one.
+		// TODO: the iCal export feed (bookings service, §11.10) sets this; until then no property has one.
 		ical_export_url: null,
 		role,
 		created_at: instant(property.created_at),
@@ -64,7 +64,7 @@ export function calendarsOf(property: PropertyDoc) {
 		["airbnb", property.airbnb_ical_url],
 		["booking", property.booking_ical_url],
 	] as const;
-	// TODO: report the real sync state once iCal import lands (issue 5, in the bookings
+	// TODO: report the real sync state once iCal import lands (in the bookings
 	// service); until a feed is fetched its documented status is "pending".
 	return feeds
 		.filter(([, url]) => !!url)
