@@ -9,8 +9,8 @@ import { normalise } from "./normalise";
 import type { SearchInput } from "./search";
 
 /**
- * How long a result stays in Redis. Search results are keyed by dataset version, so a reload
- * never serves an older answer; the loading replica also empties the cache to free it.
+ * How long a result stays in Redis. Search results are keyed by dataset version, so an answer
+ * from one dataset is never served for another; a load also empties the cache to free it.
  */
 export const RESULT_TTL_S = 3600;
 
@@ -73,9 +73,10 @@ export function setCacheControl(meta: RequestMeta, params: object): void {
  * action's `cache` option: on a hit Moleculer's cacher skips the handler and its hooks, and
  * with them the Cache-Control header, which lives in `ctx.meta`, not in the cached value.
  *
- * The in-memory search costs about as much as a Redis read, but the cache is kept: the
- * replicas share one answer per query and dataset version, and a burst of one popular query
- * costs each replica a single search.
+ * Searching the in-memory snapshot costs under a millisecond, about what a Redis read costs,
+ * so the cache saves little time. It is kept so that all replicas give one answer per
+ * query and dataset version; the caller puts the version in `input`, so an answer from an
+ * older snapshot is never served for a newer dataset.
  */
 export async function cachedResult<T>(
 	service: { broker: ServiceBroker; logger: LoggerInstance },

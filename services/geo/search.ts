@@ -40,6 +40,7 @@ export function rankAndPage<T extends Ranked>(
 	for (const row of rows) {
 		tiers[isExact(row) ? 0 : q ? 1 + matchTier(row.search_keys, q) : 1].push(row);
 	}
+	// Not tiers.flat(): on thousands of rows it is several times slower than concat.
 	const ranked = tiers[0].concat(tiers[1], tiers[2]);
 	const start = input.page * input.size;
 	return { items: ranked.slice(start, start + input.size), total: ranked.length };

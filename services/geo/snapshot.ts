@@ -1,6 +1,6 @@
 /**
  * Each replica answers searches from a copy of the geo rows it holds in memory (about 8,400
- * small rows, a few MB), read from the database once the dataset is loaded. FerretDB cannot
+ * small rows, 3 MB), read from the database once the dataset is loaded. FerretDB cannot
  * use an index for a substring search and reads the whole collection for every query; the
  * copy is read once per dataset version instead.
  *
