@@ -50,7 +50,8 @@ export function propertyView(property: PropertyDoc, role: PropertyRole) {
 		access_code_buffer_before_minutes: secret(property.access_code_buffer_before_minutes),
 		access_code_buffer_after_minutes: secret(property.access_code_buffer_after_minutes),
 		...coverFields(property),
-		// TODO: the iCal export feed (bookings service, §11.10) sets this; until then no property has one.
+		// TODO: the iCal export feed (bookings service, §11.10) sets this; until it exists no
+		// property has a feed, so clients get null.
 		ical_export_url: null,
 		role,
 		created_at: instant(property.created_at),
