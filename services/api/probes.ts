@@ -18,16 +18,20 @@ async function natsState(broker: ServiceBroker): Promise<CheckState> {
 }
 
 async function redisState(redis: Redis): Promise<CheckState> {
+	let timer: NodeJS.Timeout | undefined;
 	try {
 		const answer = await Promise.race([
 			redis.ping(),
-			new Promise((_, reject) =>
-				setTimeout(() => reject(new Error("timeout")), PROBE_TIMEOUT_MS),
-			),
+			new Promise((_, reject) => {
+				timer = setTimeout(() => reject(new Error("timeout")), PROBE_TIMEOUT_MS);
+			}),
 		]);
 		return answer === "PONG" ? "ok" : "down";
 	} catch {
 		return "down";
+	} finally {
+		// A pending timer would keep the process (or a test run) alive for no reason.
+		clearTimeout(timer);
 	}
 }
 

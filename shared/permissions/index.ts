@@ -3,7 +3,7 @@
  * register `PropertyAccessMiddleware` in the broker, read `propertyAccessOf(ctx)` in the
  * handler. Cross-property lists ask `properties.accessibleProperties` instead.
  */
-export { PropertyAccessMiddleware, propertyAccessOf } from "./middleware";
+export { PropertyAccessMiddleware, propertyAccessOf, resolveRole } from "./middleware";
 export {
 	cachedRole,
 	forgetRoles,

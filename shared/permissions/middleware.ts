@@ -32,7 +32,8 @@ function propertyIdOf(ctx: Context<unknown, RequestMeta>, param: string): unknow
 	return (ctx.meta.$params as Record<string, unknown> | undefined)?.[param];
 }
 
-async function resolveRole(
+/** The caller's role on a property: the shared cache first, then `properties.roleOf`. */
+export async function resolveRole(
 	broker: ServiceBroker,
 	ctx: Context<unknown, RequestMeta>,
 	propertyId: string,

@@ -5,6 +5,7 @@
 import SwaggerParser from "@apidevtools/swagger-parser";
 import type { ServiceSchema } from "moleculer";
 import accounts from "../../services/accounts/accounts.service";
+import bookings from "../../services/bookings/bookings.service";
 import geo from "../../services/geo/geo.service";
 import properties from "../../services/properties/properties.service";
 import { client } from "../helpers/http";
@@ -38,7 +39,7 @@ let http: ReturnType<typeof client>;
 let token: string;
 
 beforeAll(async () => {
-	stack = await startStack("gateway", [accounts, geo, properties, probe]);
+	stack = await startStack("gateway", [accounts, geo, properties, bookings, probe]);
 	http = client(stack.url);
 	token = mintJwt({ sub: "gateway-user" });
 	expect((await http.post("/v1/auth/register", { token })).status).toBe(201);

@@ -1,0 +1,15 @@
+/** The `this` of the bookings service's handlers. */
+import type { EventsService } from "../../shared/mixins/events.mixin";
+import type { BookingModels } from "./models";
+
+export interface BookingsService extends EventsService {
+	models: BookingModels & EventsService["models"];
+}
+
+/** What `properties.scheduleOf` answers: the property facts bookings need. */
+export interface PropertySchedule {
+	account_id: string;
+	timezone: string;
+	checkin_time: string;
+	checkout_time: string;
+}
