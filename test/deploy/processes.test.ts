@@ -16,6 +16,7 @@ import { cleanUp, eventually, newNamespace } from "../helpers/stack";
 import { composeFile, dockerfile, rootPath } from "./project";
 import {
 	Gate,
+	containerEnv,
 	freePort,
 	killAll,
 	poll,
@@ -31,22 +32,6 @@ const run = promisify(execFile);
 const namespaces: string[] = [];
 const gates: Gate[] = [];
 let healthcheckScript: string;
-
-/** The environment of a container of `service`: Compose's values, this machine's servers. */
-function containerEnv(service: string, extra: Record<string, string>): Record<string, string> {
-	const cfg = config();
-	return {
-		...composeFile()["x-kasify-environment"],
-		SERVICES: service,
-		SERVICEDIR: "dist/services",
-		NATS_URL: cfg.natsUrl,
-		REDIS_URL: cfg.redisUrl,
-		MONGO_URL: cfg.mongoUrl,
-		LOG_FORMAT: "text",
-		LOG_LEVEL: "info",
-		...extra,
-	};
-}
 
 function namespace(label: string): string {
 	const ns = newNamespace(`deploy-${label}`);

@@ -6,7 +6,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import readline from "node:readline";
-import { rootPath } from "./project";
+import { config } from "../../shared/config";
+import { composeFile, rootPath } from "./project";
 
 const RUNNER = rootPath("node_modules/moleculer/bin/moleculer-runner.js");
 
@@ -182,4 +183,23 @@ export class Gate {
 		socket.on("close", () => this.sockets.delete(socket));
 		return socket;
 	}
+}
+
+/** The environment of a container of `service`: Compose's values, this machine's servers. */
+export function containerEnv(
+	service: string,
+	extra: Record<string, string>,
+): Record<string, string> {
+	const cfg = config();
+	return {
+		...composeFile()["x-kasify-environment"],
+		SERVICES: service,
+		SERVICEDIR: "dist/services",
+		NATS_URL: cfg.natsUrl,
+		REDIS_URL: cfg.redisUrl,
+		MONGO_URL: cfg.mongoUrl,
+		LOG_FORMAT: "text",
+		LOG_LEVEL: "info",
+		...extra,
+	};
 }
