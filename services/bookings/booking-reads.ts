@@ -2,6 +2,7 @@
  * Reading bookings: the current one (§5.1), a property's list (§5.2), the list across the
  * caller's properties (§5.4) and one booking (§5.5).
  */
+import { config } from "../../shared/config";
 import { registeredCaller, type RequestContext } from "../../shared/context";
 import { ApiError } from "../../shared/errors";
 import { escapeRegExp } from "../../shared/params";
@@ -13,12 +14,10 @@ import type { BookingDoc } from "./models";
 import type { BookingsService } from "./service-types";
 import { bookingView, isRedacted, searchable } from "./views";
 
-const DEFAULT_TIMEZONE = "Europe/Madrid";
-
 export async function currentBooking(this: BookingsService, ctx: RequestContext<{ id: string }>) {
 	const access = propertyAccessOf(ctx);
 	const schedule = await scheduleOf.call(this, ctx, access.propertyId);
-	const timezone = schedule?.timezone ?? DEFAULT_TIMEZONE;
+	const timezone = schedule?.timezone ?? config().defaultTimezone;
 	const today = localToday(timezone);
 	// A stay in progress has begun by today and ends today at the earliest (local dates);
 	// the clock times decide between the morning's departure and the afternoon's arrival.

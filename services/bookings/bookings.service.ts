@@ -6,7 +6,9 @@ import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { consume } from "../../shared/mixins/events.mixin";
 import { domainServiceMixins } from "../../shared/mixins/domain-service";
 import { bookingActions } from "./actions/booking-actions";
+import { calendarActions } from "./actions/calendar-actions";
 import { internalActions } from "./actions/internal-actions";
+import { calendarComponents } from "./calendar-components";
 import { defineBookingModels } from "./models";
 import { bookingComponents } from "./openapi-components";
 import { onPropertyDeleted } from "./property-deleted";
@@ -20,15 +22,15 @@ const bookings: ServiceSchema<ServiceSettingSchema, BookingsService> = {
 		rest: "/",
 		publishes: ["booking.created", "booking.updated", "booking.cancelled"],
 		outboxModels: ["Booking"],
-		openapiComponents: bookingComponents,
+		openapiComponents: { ...bookingComponents, ...calendarComponents },
 	},
 
 	actions: {
 		...bookingActions,
+		...calendarActions,
 		...internalActions,
-		// TODO: the calendar views (§6.1, §6.2), iCal import (§11.11) and the iCal export feed
-		// (X7–X9) are the rest of issue 5: they read these bookings, and import writes them
-		// through the same claims with `source: "ical"` and `has_conflict` instead of a 409.
+		// TODO: iCal import (§11.11) is the rest of issue 5: it writes bookings through the same
+		// claims with `source: "ical"` and `has_conflict` instead of a 409.
 	},
 
 	channels: {

@@ -3,6 +3,7 @@
  * or future reservations would be cancelled, then publishes property.deleted; this service
  * cancels them, with every other active booking still ahead, and frees their nights.
  */
+import { config } from "../../shared/config";
 import type { RequestContext } from "../../shared/context";
 import type { DomainEvent } from "../../shared/events/envelope";
 import { scheduleOf } from "./booking-access";
@@ -10,8 +11,6 @@ import { cancelBooking } from "./booking-update";
 import { localToday } from "./dates";
 import type { BookingDoc } from "./models";
 import type { BookingsService } from "./service-types";
-
-const DEFAULT_TIMEZONE = "Europe/Madrid";
 
 /** Active bookings of the property whose stay has not ended ("today" is property-local). */
 async function upcoming(
@@ -21,7 +20,7 @@ async function upcoming(
 	types: string[],
 ): Promise<BookingDoc[]> {
 	const schedule = await scheduleOf.call(this, ctx, propertyId);
-	const today = localToday(schedule?.timezone ?? DEFAULT_TIMEZONE);
+	const today = localToday(schedule?.timezone ?? config().defaultTimezone);
 	return this.models.Booking.find({
 		property_id: propertyId,
 		type: { $in: types },

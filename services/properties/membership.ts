@@ -7,7 +7,7 @@ import { rememberRole, type PropertyRole, type RoleAnswer } from "../../shared/p
 import type { MemberDoc, PropertyDoc } from "./models";
 import type { PropertiesService } from "./service-types";
 import { canBeDefaultCleaner } from "./vocabulary";
-import { memberEntry, memberView, type Person, type TeamEntry } from "./views";
+import { coverFields, memberEntry, memberView, type Person, type TeamEntry } from "./views";
 
 /** The user's role on a live property, or null (unknown property, deleted, or no role). */
 export async function roleOf(
@@ -75,6 +75,28 @@ export async function accessibleProperties(
 			services: [...(member.services ?? [])],
 		};
 	});
+}
+
+/**
+ * Each accessible property, by name, with the caller's role and what a calendar shows of it:
+ * name, time zone, cover, and the clock times its stays start and end at.
+ */
+export async function calendarProperties(this: PropertiesService, userId: string) {
+	const accessible = await accessibleProperties.call(this, userId);
+	const roles = new Map(accessible.map((p) => [p.propertyId, p.role]));
+	const properties = await this.models.Property.find({ _id: { $in: [...roles.keys()] } })
+		.select("_id name timezone checkin_time checkout_time cover_key cover_widths")
+		.sort({ name: 1, _id: 1 })
+		.lean<PropertyDoc[]>();
+	return properties.map((property) => ({
+		id: property._id,
+		name: property.name,
+		timezone: property.timezone,
+		role: roles.get(property._id) as PropertyRole,
+		cover_image_url: coverFields(property).cover_image_url,
+		checkin_time: property.checkin_time,
+		checkout_time: property.checkout_time,
+	}));
 }
 
 /** Names and emails of users, from the accounts service. */

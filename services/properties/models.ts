@@ -42,6 +42,13 @@ const propertySchema = new Schema(
 		/** Random key of the current cover's files, and the widths stored under it. */
 		cover_key: nullableString,
 		cover_widths: { type: [Number], default: [] },
+		/**
+		 * iCal export feed (§11.10): the SHA-256 of the token, for look-ups by token, and the
+		 * token sealed with the secrets key, because owners see the feed URL on every read.
+		 */
+		ical_export_hash: nullableString,
+		ical_export_sealed: nullableString,
+		ical_export_created_at: { type: Date, default: null },
 		created_at: { type: Date, required: true },
 		updated_at: { type: Date, required: true },
 		/** Deleted properties stay as tombstones so their outbox can still be published. */
@@ -52,6 +59,7 @@ const propertySchema = new Schema(
 );
 propertySchema.index({ owner_user_id: 1, deleted_at: 1 });
 propertySchema.index({ name: 1, _id: 1 });
+propertySchema.index({ ical_export_hash: 1 });
 
 const memberSchema = new Schema(
 	{

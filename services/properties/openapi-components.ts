@@ -101,6 +101,10 @@ export const propertyComponents = {
 		locale: { type: "string", enum: ["en", "es"] },
 		email: nullable({ type: "string", format: "email" }),
 	}),
+	IcalExport: object({
+		url: { ...string, description: "The public feed URL; it carries the token." },
+		created_at: instant,
+	}),
 	InvitationAcceptance: object({
 		propertyId: uuid,
 		propertyName: string,

@@ -9,6 +9,7 @@ import { domainServiceMixins } from "../../shared/mixins/domain-service";
 import { forgetRoles } from "../../shared/permissions";
 import { coverActions } from "./actions/cover-actions";
 import { crewActions } from "./actions/crew-actions";
+import { icalExportActions } from "./actions/ical-export-actions";
 import { internalActions } from "./actions/internal-actions";
 import { invitationActions } from "./actions/invitation-actions";
 import { propertyActions } from "./actions/property-actions";
@@ -41,6 +42,7 @@ const properties: ServiceSchema<ServiceSettingSchema, PropertiesService> = {
 		...propertyActions,
 		...coverActions,
 		...crewActions,
+		...icalExportActions,
 		...invitationActions,
 		...internalActions,
 	},

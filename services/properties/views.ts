@@ -5,11 +5,12 @@
 import { FULL_VIEW_ROLES, type PropertyRole } from "../../shared/permissions";
 import { coverUrls } from "./covers/urls";
 import { publicBaseUrl } from "./env";
+import { icalExportUrl } from "./ical-export";
 import type { InvitationDoc, MemberDoc, PropertyDoc } from "./models";
 
 const instant = (value: Date | null | undefined) => (value ? value.toISOString() : null);
 
-function coverFields(property: PropertyDoc) {
+export function coverFields(property: PropertyDoc) {
 	const widths = property.cover_widths ?? [];
 	if (!property.cover_key || widths.length === 0) {
 		return { cover_image_url: null, cover_image_urls: null };
@@ -50,9 +51,7 @@ export function propertyView(property: PropertyDoc, role: PropertyRole) {
 		access_code_buffer_before_minutes: secret(property.access_code_buffer_before_minutes),
 		access_code_buffer_after_minutes: secret(property.access_code_buffer_after_minutes),
 		...coverFields(property),
-		// TODO: the iCal export feed (bookings service, §11.10) sets this; until it exists no
-		// property has a feed, so clients get null.
-		ical_export_url: null,
+		ical_export_url: secret(icalExportUrl(property)),
 		role,
 		created_at: instant(property.created_at),
 		updated_at: instant(property.updated_at),

@@ -6,7 +6,7 @@
 import type { ServiceActionsSchema } from "moleculer";
 import type { RequestContext } from "../../../shared/context";
 import { uuidParam } from "../../../shared/params";
-import { accessibleProperties, roleOf } from "../membership";
+import { accessibleProperties, calendarProperties, roleOf } from "../membership";
 import type { PropertyDoc } from "../models";
 import type { PropertiesService } from "../service-types";
 
@@ -28,6 +28,15 @@ export const internalActions: ServiceActionsSchema = {
 		params: { userId: uuidParam },
 		handler(this: PropertiesService, ctx: RequestContext<{ userId: string }>) {
 			return accessibleProperties.call(this, ctx.params.userId.toLowerCase());
+		},
+	},
+
+	/** The account calendar's property headers (§6.2): every accessible property, by name. */
+	calendarProperties: {
+		visibility: "public",
+		params: { userId: uuidParam },
+		handler(this: PropertiesService, ctx: RequestContext<{ userId: string }>) {
+			return calendarProperties.call(this, ctx.params.userId.toLowerCase());
 		},
 	},
 
