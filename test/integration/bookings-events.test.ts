@@ -2,14 +2,11 @@
  * The booking events (§19) as a consumer receives them from JetStream, without guest personal
  * data, and the bookings' side of a property's deletion (§11.6).
  */
-import type { ServiceSchema } from "moleculer";
+import { eventRecorder } from "../helpers/event-recorder";
 import accounts from "../../services/accounts/accounts.service";
 import bookings from "../../services/bookings/bookings.service";
 import properties from "../../services/properties/properties.service";
 import { client } from "../helpers/http";
-import type { DomainEvent } from "../../shared/events/envelope";
-import { domainServiceMixins } from "../../shared/mixins/domain-service";
-import { consume } from "../../shared/mixins/events.mixin";
 import { cleanUp, eventually, startStack, type Stack } from "../helpers/stack";
 import {
 	createProperty,
@@ -20,15 +17,7 @@ import {
 } from "./properties-fixtures";
 
 const TYPES = ["booking.created", "booking.updated", "booking.cancelled"];
-const received: DomainEvent<any>[] = [];
-
-const listener: ServiceSchema = {
-	name: "booklistener",
-	mixins: domainServiceMixins(() => ({})),
-	channels: Object.fromEntries(
-		TYPES.map((type) => [type, consume(async (event) => void received.push(event))]),
-	),
-};
+const { service: listener, received } = eventRecorder("booklistener", TYPES);
 
 let stack: Stack;
 let http: Http;

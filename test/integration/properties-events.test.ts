@@ -2,10 +2,7 @@
  * The domain events of the properties service (§19), as a consumer receives them from
  * JetStream: one per change, with the catalogue's data fields, ids and no personal data.
  */
-import type { ServiceSchema } from "moleculer";
-import type { DomainEvent } from "../../shared/events/envelope";
-import { consume } from "../../shared/mixins/events.mixin";
-import { domainServiceMixins } from "../../shared/mixins/domain-service";
+import { eventRecorder } from "../helpers/event-recorder";
 import { jpeg } from "../fixtures/images";
 import { cleanUp, eventually, type Stack } from "../helpers/stack";
 import {
@@ -28,16 +25,8 @@ const TYPES = [
 	"member.removed",
 ];
 
-const received: DomainEvent<any>[] = [];
-
 /** A consumer of every event type the properties service publishes. */
-const listener: ServiceSchema = {
-	name: "proplistener",
-	mixins: domainServiceMixins(() => ({})),
-	channels: Object.fromEntries(
-		TYPES.map((type) => [type, consume(async (event) => void received.push(event))]),
-	),
-};
+const { service: listener, received } = eventRecorder("proplistener", TYPES);
 
 let stack: Stack;
 let http: Http;
