@@ -55,6 +55,8 @@ export interface Config {
 	smtpUrl: string | null;
 	/** The From header of every message. */
 	mailFrom: string;
+	/** Minutes between two fetches of a channel's iCal feed (§11.11: 15 to 360). */
+	icalSyncIntervalMinutes: number;
 }
 
 const DEV_JWT_SECRET = "kasify-local-development-secret-change-me";
@@ -161,6 +163,10 @@ export function loadConfig(): Config {
 		allowPrivateOutbound: process.env.ALLOW_PRIVATE_OUTBOUND === "true",
 		smtpUrl: text("SMTP_URL"),
 		mailFrom: text("MAIL_FROM") ?? "Kasify <no-reply@kasify.local>",
+		icalSyncIntervalMinutes: Math.min(
+			360,
+			Math.max(15, integer("ICAL_SYNC_INTERVAL_MINUTES", 30)),
+		),
 	};
 }
 

@@ -1,6 +1,7 @@
 /**
  * Bookings: the reservations and blocks of each property, kept free of double bookings by
- * per-night claims (claims.ts), with their lifecycle published as domain events.
+ * per-night claims (claims.ts), with their lifecycle published as domain events, and the
+ * bookings imported from each property's Airbnb and Booking.com iCal feeds (ical/).
  */
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { consume } from "../../shared/mixins/events.mixin";
@@ -9,6 +10,8 @@ import { bookingActions } from "./actions/booking-actions";
 import { calendarActions } from "./actions/calendar-actions";
 import { internalActions } from "./actions/internal-actions";
 import { calendarComponents } from "./calendar-components";
+import { onPropertyChanged } from "./ical/feeds";
+import { startSchedule } from "./ical/schedule";
 import { defineBookingModels } from "./models";
 import { bookingComponents } from "./openapi-components";
 import { onPropertyDeleted } from "./property-deleted";
@@ -20,7 +23,7 @@ const bookings: ServiceSchema<ServiceSettingSchema, BookingsService> = {
 
 	settings: {
 		rest: "/",
-		publishes: ["booking.created", "booking.updated", "booking.cancelled"],
+		publishes: ["booking.created", "booking.updated", "booking.cancelled", "ical.synced"],
 		outboxModels: ["Booking"],
 		openapiComponents: { ...bookingComponents, ...calendarComponents },
 	},
@@ -29,12 +32,21 @@ const bookings: ServiceSchema<ServiceSettingSchema, BookingsService> = {
 		...bookingActions,
 		...calendarActions,
 		...internalActions,
-		// TODO: iCal import (§11.11) is the rest of issue 5: it writes bookings through the same
-		// claims with `source: "ical"` and `has_conflict` instead of a 409.
 	},
 
 	channels: {
 		"property.deleted": consume<BookingsService>(onPropertyDeleted),
+		// Feeds follow the property's iCal URLs (ical/feeds.ts).
+		"property.created": consume<BookingsService>(onPropertyChanged),
+		"property.updated": consume<BookingsService>(onPropertyChanged),
+	},
+
+	started(this: BookingsService) {
+		this.icalTimer = startSchedule.call(this);
+	},
+
+	stopped(this: BookingsService) {
+		if (this.icalTimer) clearInterval(this.icalTimer);
 	},
 };
 

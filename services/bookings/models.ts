@@ -4,6 +4,7 @@
  */
 import { Schema, type Connection, type InferSchemaType } from "mongoose";
 import { outboxPath } from "../../shared/events/outbox";
+import { defineIcalModels } from "./ical/models";
 
 const nullableString = { type: String, default: null };
 const nullableDate = { type: Date, default: null };
@@ -87,6 +88,7 @@ export function defineBookingModels(connection: Connection) {
 	return {
 		Booking: connection.model("Booking", bookingSchema),
 		NightClaim: connection.model("NightClaim", claimSchema),
+		...defineIcalModels(connection),
 	};
 }
 

@@ -9,6 +9,7 @@ import type { DomainEvent } from "../../shared/events/envelope";
 import { scheduleOf } from "./booking-access";
 import { cancelBooking } from "./booking-update";
 import { localToday } from "./dates";
+import { dropPropertyFeeds } from "./ical/feeds";
 import type { BookingDoc } from "./models";
 import type { BookingsService } from "./service-types";
 
@@ -52,6 +53,8 @@ export async function onPropertyDeleted(this: BookingsService, event: DomainEven
 	}).lean<BookingDoc[]>();
 	const ahead = await upcoming.call(this, null, propertyId, ["reservation", "block"]);
 	const byId = new Map([...listed, ...ahead].map((booking) => [booking._id, booking]));
+	// Feeds first, so no sync re-imports what is being cancelled.
+	await dropPropertyFeeds.call(this, propertyId);
 	for (const booking of byId.values()) {
 		await cancelBooking.call(this, null, booking, "property_deleted");
 	}

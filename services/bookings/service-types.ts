@@ -4,6 +4,8 @@ import type { BookingModels } from "./models";
 
 export interface BookingsService extends EventsService {
 	models: BookingModels & EventsService["models"];
+	/** The iCal import's schedule ticker (ical/schedule.ts). */
+	icalTimer?: NodeJS.Timeout;
 }
 
 /** What `properties.scheduleOf` answers: the property facts bookings need. */

@@ -5,42 +5,16 @@
  * Only what the URL itself says is checked here. A public name that resolves to a private
  * address is refused by the fetcher at connect time, which also defeats DNS rebinding.
  */
-import { BlockList, isIP } from "node:net";
+import { isIP } from "node:net";
+import { isPrivateAddress } from "../../shared/outbound/private-address";
 
 export const MAX_ICAL_URL_LENGTH = 2048;
-
-const PRIVATE_RANGES = new BlockList();
-for (const [network, prefix] of [
-	["0.0.0.0", 8],
-	["10.0.0.0", 8],
-	["100.64.0.0", 10],
-	["127.0.0.0", 8],
-	["169.254.0.0", 16],
-	["172.16.0.0", 12],
-	["192.168.0.0", 16],
-] as const) {
-	PRIVATE_RANGES.addSubnet(network, prefix, "ipv4");
-}
-for (const [network, prefix] of [
-	["::", 128],
-	["::1", 128],
-	["fc00::", 7],
-	["fe80::", 10],
-] as const) {
-	PRIVATE_RANGES.addSubnet(network, prefix, "ipv6");
-}
 
 const PRIVATE_NAMES = /(^|\.)(localhost|local|internal|localdomain|home\.arpa)$/i;
 
 function isPrivateHost(hostname: string): boolean {
 	const host = hostname.replace(/^\[|\]$/g, "");
-	const version = isIP(host);
-	if (version === 4) return PRIVATE_RANGES.check(host, "ipv4");
-	if (version === 6) {
-		const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
-		if (mapped) return PRIVATE_RANGES.check(mapped[1], "ipv4");
-		return PRIVATE_RANGES.check(host, "ipv6");
-	}
+	if (isIP(host) !== 0) return isPrivateAddress(host);
 	// A single label ("intranet") resolves through local search domains only.
 	return PRIVATE_NAMES.test(host) || !host.includes(".");
 }

@@ -6,7 +6,14 @@ import { propertyAccessOf, type PropertyRole } from "../../shared/permissions";
 import type { MemberDoc, PropertyDoc } from "./models";
 import { peopleById, teamOf } from "./membership";
 import type { PropertiesService } from "./service-types";
-import { calendarsOf, defaultCleanerOf, displayName, isRedacted, propertyView } from "./views";
+import {
+	calendarsOf,
+	defaultCleanerOf,
+	displayName,
+	isRedacted,
+	propertyView,
+	type IcalFeedStatus,
+} from "./views";
 
 export interface ListParams {
 	page: number;
@@ -67,11 +74,33 @@ export async function getProperty(this: PropertiesService, ctx: RequestContext<{
 		: displayName((await peopleById.call(this, [cleanerId])).get(cleanerId));
 	return {
 		...propertyView(property, access.role),
-		calendars: redacted ? null : calendarsOf(property),
+		calendars: redacted ? null : calendarsOf(property, await syncedFeeds.call(this, ctx)),
 		// TODO: the last known state of the property's smart locks, once the locks service
 		// exists; a property has none until then.
 		smartlocks: redacted ? null : [],
 		team,
 		default_cleaner: { user_id: cleanerId, name: cleanerName },
 	};
+}
+
+/**
+ * The import's view of the property's feeds. Without a bookings service (a deployment or test
+ * that runs properties alone) or when it fails, the feeds read as never synced ("pending").
+ */
+async function syncedFeeds(
+	this: PropertiesService,
+	ctx: RequestContext<{ id: string }>,
+): Promise<IcalFeedStatus[]> {
+	// `hasService` exists on the registry but is missing from Moleculer's typings.
+	const registry = this.broker.registry as unknown as { hasService(name: string): boolean };
+	if (!registry.hasService("bookings")) return [];
+	const propertyId = propertyAccessOf(ctx).propertyId;
+	try {
+		return await ctx.call<IcalFeedStatus[], { propertyId: string }>("bookings.feedStatus", {
+			propertyId,
+		});
+	} catch (err) {
+		this.logger.warn(`Feed status of property ${propertyId} unavailable`, err);
+		return [];
+	}
 }

@@ -58,26 +58,44 @@ export function propertyView(property: PropertyDoc, role: PropertyRole) {
 	};
 }
 
-/** Status of the imported feeds (IcalFeedStatus), one per configured URL. */
-export function calendarsOf(property: PropertyDoc) {
+/** IcalFeedStatus (§17.4) as the bookings service's iCal import reports it. */
+export interface IcalFeedStatus {
+	source: "airbnb" | "booking";
+	url: string;
+	status: "pending" | "ok" | "error";
+	last_sync_at: string | null;
+	last_success_at: string | null;
+	last_error: string | null;
+	consecutive_failures: number;
+	events_count: number | null;
+}
+
+/**
+ * Status of the imported feeds, one per configured URL. `synced` is what the import reports;
+ * a feed it does not know yet (or knows under an older URL) is documented as "pending".
+ */
+export function calendarsOf(property: PropertyDoc, synced: IcalFeedStatus[] = []) {
 	const feeds = [
 		["airbnb", property.airbnb_ical_url],
 		["booking", property.booking_ical_url],
 	] as const;
-	// TODO: report the real sync state once iCal import lands (in the bookings
-	// service); until a feed is fetched its documented status is "pending".
 	return feeds
 		.filter(([, url]) => !!url)
-		.map(([source, url]) => ({
-			source,
-			url: url as string,
-			status: "pending" as const,
-			last_sync_at: null,
-			last_success_at: null,
-			last_error: null,
-			consecutive_failures: 0,
-			events_count: null,
-		}));
+		.map(([source, url]): IcalFeedStatus => {
+			const known = synced.find((feed) => feed.source === source && feed.url === url);
+			return (
+				known ?? {
+					source,
+					url: url as string,
+					status: "pending",
+					last_sync_at: null,
+					last_success_at: null,
+					last_error: null,
+					consecutive_failures: 0,
+					events_count: null,
+				}
+			);
+		});
 }
 
 export interface Person {

@@ -1,7 +1,12 @@
 /** Actions for other services, never routed by the gateway. */
 import type { ServiceActionsSchema } from "moleculer";
 import { uuidParam } from "../../../shared/params";
+import type { RequestContext } from "../../../shared/context";
+import { feedIdOf, feedStatus } from "../ical/feeds";
+import type { FeedSource } from "../ical/parse";
+import { syncExclusive } from "../ical/schedule";
 import { upcomingForProperty } from "../property-deleted";
+import type { BookingsService } from "../service-types";
 
 export const internalActions: ServiceActionsSchema = {
 	/** Asked by properties before a deletion: `{ ids }` of current or future reservations. */
@@ -9,5 +14,25 @@ export const internalActions: ServiceActionsSchema = {
 		visibility: "public",
 		params: { propertyId: uuidParam },
 		handler: upcomingForProperty,
+	},
+
+	/** IcalFeedStatus[] of the property (§17.4), for PropertyDetail.calendars. */
+	feedStatus: {
+		visibility: "public",
+		params: { propertyId: uuidParam },
+		handler: feedStatus,
+	},
+
+	/** Syncs one feed now (operators, tests); `"busy"` when a sync of it is running. */
+	syncFeed: {
+		visibility: "public",
+		params: { propertyId: uuidParam, source: { type: "enum", values: ["airbnb", "booking"] } },
+		handler(
+			this: BookingsService,
+			ctx: RequestContext<{ propertyId: string; source: FeedSource }>,
+		) {
+			const { propertyId, source } = ctx.params;
+			return syncExclusive.call(this, feedIdOf(propertyId.toLowerCase(), source));
+		},
 	},
 };

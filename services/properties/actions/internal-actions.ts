@@ -55,4 +55,23 @@ export const internalActions: ServiceActionsSchema = {
 			return { account_id, timezone, checkin_time, checkout_time };
 		},
 	},
+
+	/** The imported iCal feeds' URLs, for the bookings service's import; null when gone. */
+	icalFeedsOf: {
+		visibility: "public",
+		params: { propertyId: uuidParam },
+		async handler(this: PropertiesService, ctx: RequestContext<{ propertyId: string }>) {
+			const property = await this.models.Property.findById(
+				ctx.params.propertyId.toLowerCase(),
+			)
+				.select("airbnb_ical_url booking_ical_url deleted_at")
+				.lean<PropertyDoc>();
+			if (!property || property.deleted_at) return null;
+			const { airbnb_ical_url, booking_ical_url } = property;
+			return {
+				airbnb_ical_url: airbnb_ical_url ?? null,
+				booking_ical_url: booking_ical_url ?? null,
+			};
+		},
+	},
 };

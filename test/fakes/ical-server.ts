@@ -1,0 +1,118 @@
+/**
+ * A local stand-in for Airbnb's and Booking.com's iCal export endpoints. Each path serves
+ * whatever the test last set for it: a calendar, a status, garbage, a redirect, or silence.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type Reply =
+	| { kind: "calendar"; body: string }
+	| { kind: "status"; status: number }
+	| { kind: "redirect"; to: string }
+	| { kind: "hang" }
+	| { kind: "raw"; body: string; contentType?: string };
+
+export interface FakeIcalServer {
+	url(path: string): string;
+	set(path: string, reply: Reply): void;
+	hits(path: string): number;
+	close(): Promise<void>;
+}
+
+export async function startIcalServer(): Promise<FakeIcalServer> {
+	const replies = new Map<string, Reply>();
+	const counts = new Map<string, number>();
+	const hanging = new Set<http.ServerResponse>();
+	const server = http.createServer((req, res) => {
+		const path = (req.url ?? "/").split("?")[0];
+		counts.set(path, (counts.get(path) ?? 0) + 1);
+		const reply = replies.get(path) ?? { kind: "status", status: 404 };
+		switch (reply.kind) {
+			case "calendar":
+				res.writeHead(200, { "Content-Type": "text/calendar; charset=utf-8" });
+				return res.end(reply.body);
+			case "raw":
+				res.writeHead(200, { "Content-Type": reply.contentType ?? "text/html" });
+				return res.end(reply.body);
+			case "status":
+				res.writeHead(reply.status);
+				return res.end();
+			case "redirect":
+				res.writeHead(302, { Location: reply.to });
+				return res.end();
+			case "hang":
+				hanging.add(res);
+				return;
+		}
+	});
+	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: (path) => `http://127.0.0.1:${port}${path}`,
+		set: (path, reply) => void replies.set(path, reply),
+		hits: (path) => counts.get(path) ?? 0,
+		close: async () => {
+			for (const res of hanging) res.destroy();
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
+	};
+}
+
+/** An all-day stay as the channels write it; `to` is the exclusive DTEND (check-out day). */
+export interface Stay {
+	uid: string;
+	from: string;
+	to: string;
+	summary: string;
+	description?: string;
+}
+
+const day = (date: string) => date.replace(/-/g, "");
+
+function calendar(prodId: string, stays: Stay[]): string {
+	const lines = ["BEGIN:VCALENDAR", "PRODID:" + prodId, "CALSCALE:GREGORIAN", "VERSION:2.0"];
+	for (const stay of stays) {
+		lines.push(
+			"BEGIN:VEVENT",
+			"DTEND;VALUE=DATE:" + day(stay.to),
+			"DTSTART;VALUE=DATE:" + day(stay.from),
+			"UID:" + stay.uid,
+		);
+		if (stay.description) lines.push("DESCRIPTION:" + stay.description);
+		lines.push("SUMMARY:" + stay.summary, "END:VEVENT");
+	}
+	lines.push("END:VCALENDAR");
+	return lines.join("\r\n") + "\r\n";
+}
+
+/** Airbnb's shape: "Reserved" with the reservation URL and phone digits, or a block. */
+export function airbnbFeed(stays: Stay[]): string {
+	return calendar("-//Airbnb Inc//Hosting Calendar 1.0//EN", stays);
+}
+
+export const airbnbReserved = (uid: string, from: string, to: string, code: string): Stay => ({
+	uid,
+	from,
+	to,
+	summary: "Reserved",
+	description:
+		"Reservation URL: https://www.airbnb.com/hosting/reservations/details/" +
+		code +
+		"\\nPhone Number (Last 4 Digits): 1234",
+});
+
+export const airbnbBlocked = (uid: string, from: string, to: string): Stay => ({
+	uid,
+	from,
+	to,
+	summary: "Airbnb (Not available)",
+});
+
+/** Booking.com's shape: every stay is "CLOSED - Not available", with a hashed UID. */
+export function bookingFeed(stays: Omit<Stay, "summary">[]): string {
+	return calendar(
+		"-//admin.booking.com//EN",
+		stays.map((stay) => ({ ...stay, summary: "CLOSED - Not available" })),
+	);
+}

@@ -1,0 +1,116 @@
+/**
+ * Who syncs an iCal feed and when (§11.11): one replica per interval and one sync of a feed
+ * at a time, decided by unique lease inserts; feeds follow the property's URLs and go with it.
+ */
+import accounts from "../../services/accounts/accounts.service";
+import bookings from "../../services/bookings/bookings.service";
+import { syncDueFeeds, syncExclusive } from "../../services/bookings/ical/schedule";
+import properties from "../../services/properties/properties.service";
+import { resetConfig } from "../../shared/config";
+import {
+	airbnbFeed,
+	airbnbReserved,
+	startIcalServer,
+	type FakeIcalServer,
+} from "../fakes/ical-server";
+import { client } from "../helpers/http";
+import { eventually, startStack, type Stack } from "../helpers/stack";
+import {
+	createProperty,
+	geoStub,
+	propertyBody,
+	registerUser,
+	type Http,
+	type TestUser,
+} from "./properties-fixtures";
+
+let stack: Stack;
+let http: Http;
+let owner: TestUser;
+let feeds: FakeIcalServer;
+const savedAllow = process.env.ALLOW_PRIVATE_OUTBOUND;
+
+beforeAll(async () => {
+	process.env.ALLOW_PRIVATE_OUTBOUND = "true";
+	resetConfig();
+	feeds = await startIcalServer();
+	stack = await startStack("icalsched", [accounts, geoStub, properties, bookings]);
+	http = client(stack.url);
+	owner = await registerUser(http, "icalsched-owner");
+});
+afterAll(async () => {
+	await stack?.stop();
+	await feeds?.close();
+	if (savedAllow === undefined) delete process.env.ALLOW_PRIVATE_OUTBOUND;
+	else process.env.ALLOW_PRIVATE_OUTBOUND = savedAllow;
+	resetConfig();
+});
+
+const service = () => stack.brokers.get("bookings")?.getLocalService("bookings") as any;
+const feedOf = (propertyId: string) =>
+	service().models.IcalFeed.findById(`${propertyId}:airbnb`).lean();
+
+async function propertyWithFeed(path: string) {
+	feeds.set(path, {
+		kind: "calendar",
+		body: airbnbFeed([airbnbReserved("s1@airbnb.com", "2031-06-01", "2031-06-03", "HMS1")]),
+	});
+	const property = await createProperty(http, owner, {
+		airbnb_ical_url: feeds.url(path),
+		booking_ical_url: null,
+	});
+	await eventually(async () => ((await feedOf(property.id))?.status === "ok" ? true : undefined));
+	return property.id as string;
+}
+
+it("lets one of several concurrent syncs of a feed run", async () => {
+	const id = await propertyWithFeed("/sched/one.ics");
+	feeds.set("/sched/one.ics", { kind: "hang" });
+	const outcomes = await Promise.all(
+		[1, 2, 3].map(() => syncExclusive.call(service(), `${id}:airbnb`)),
+	);
+	expect(outcomes.filter((o) => o === "busy")).toHaveLength(2);
+	expect(await service().models.IcalLease.countDocuments({ _id: `${id}:airbnb:running` })).toBe(
+		0,
+	);
+	feeds.set("/sched/one.ics", { kind: "calendar", body: airbnbFeed([]) });
+}, 30_000);
+
+it("syncs a due feed once per interval, whichever replica ticks", async () => {
+	const id = await propertyWithFeed("/sched/due.ics");
+	const before = feeds.hits("/sched/due.ics");
+	const later = Date.now() + 31 * 60_000;
+	// Two replicas ticking in the same interval: only one of them fetches.
+	const synced = await Promise.all([
+		syncDueFeeds.call(service(), later),
+		syncDueFeeds.call(service(), later),
+	]);
+	// Other tests' feeds are due too, so the counts only show that both ticks ran.
+	expect(synced.every((n) => n >= 0)).toBe(true);
+	expect(feeds.hits("/sched/due.ics")).toBe(before + 1);
+	const slots = await service().models.IcalLease.countDocuments({ feed_id: `${id}:airbnb` });
+	expect(slots).toBe(1);
+	// Just synced: not due again in the next interval's first tick.
+	await syncDueFeeds.call(service(), Date.now() + 60_000);
+	expect(feeds.hits("/sched/due.ics")).toBe(before + 1);
+});
+
+it("follows a changed URL at once and drops the feeds of a deleted property", async () => {
+	const id = await propertyWithFeed("/sched/old.ics");
+	feeds.set("/sched/new.ics", { kind: "calendar", body: airbnbFeed([]) });
+	const put = await http.put(`/v1/properties/${id}`, {
+		token: owner.token,
+		body: propertyBody({
+			airbnb_ical_url: feeds.url("/sched/new.ics"),
+			booking_ical_url: null,
+		}),
+	});
+	expect(put.status).toBe(200);
+	await eventually(async () => (feeds.hits("/sched/new.ics") > 0 ? true : undefined), 20_000);
+	expect((await feedOf(id)).url).toBe(feeds.url("/sched/new.ics"));
+
+	const res = await http.delete(`/v1/properties/${id}?force=true`, { token: owner.token });
+	expect(res.status).toBe(204);
+	await eventually(async () => ((await feedOf(id)) === null ? true : undefined), 20_000);
+	expect(await service().models.IcalLink.countDocuments({ feed_id: `${id}:airbnb` })).toBe(0);
+});

@@ -1,0 +1,96 @@
+/** The feed fetcher's limits and its refusal of private addresses (§1.10a, §11.11). */
+import { resetConfig } from "../../shared/config";
+import { FeedFetchError, fetchFeed } from "../../services/bookings/ical/fetch";
+import { isPrivateAddress } from "../../shared/outbound/private-address";
+import { airbnbFeed, startIcalServer, type FakeIcalServer } from "../fakes/ical-server";
+
+let server: FakeIcalServer;
+const saved = process.env.ALLOW_PRIVATE_OUTBOUND;
+
+function allowPrivate(allowed: boolean) {
+	process.env.ALLOW_PRIVATE_OUTBOUND = String(allowed);
+	resetConfig();
+}
+
+beforeAll(async () => {
+	server = await startIcalServer();
+});
+afterAll(async () => {
+	await server.close();
+	if (saved === undefined) delete process.env.ALLOW_PRIVATE_OUTBOUND;
+	else process.env.ALLOW_PRIVATE_OUTBOUND = saved;
+	resetConfig();
+});
+
+const kindOf = (promise: Promise<unknown>) =>
+	promise.then(
+		() => "fulfilled",
+		(err: unknown) => (err instanceof FeedFetchError ? err.kind : String(err)),
+	);
+
+describe("in production mode", () => {
+	beforeAll(() => allowPrivate(false));
+
+	it("knows private, loopback and link-local addresses", () => {
+		for (const address of ["127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.1"]) {
+			expect(isPrivateAddress(address)).toBe(true);
+		}
+		for (const address of ["169.254.169.254", "::1", "fe80::1", "fd00::1", "::ffff:10.0.0.1"]) {
+			expect(isPrivateAddress(address)).toBe(true);
+		}
+		expect(isPrivateAddress("93.184.216.34")).toBe(false);
+		expect(isPrivateAddress("2606:4700::1111")).toBe(false);
+	});
+
+	it("refuses plain http", async () => {
+		expect(await kindOf(fetchFeed(server.url("/a.ics")))).toBe("invalid_url");
+	});
+
+	it("refuses a literal private address", async () => {
+		expect(await kindOf(fetchFeed("https://127.0.0.1:1/a.ics"))).toBe("blocked_address");
+		expect(await kindOf(fetchFeed("https://[::1]:1/a.ics"))).toBe("blocked_address");
+	});
+
+	it("refuses a name that resolves to a private address, when connecting", async () => {
+		expect(await kindOf(fetchFeed("https://localhost:1/a.ics"))).toBe("blocked_address");
+	});
+});
+
+describe("with private outbound allowed (tests, development)", () => {
+	beforeAll(() => allowPrivate(true));
+
+	it("returns the body and validators of a calendar", async () => {
+		server.set("/ok.ics", { kind: "calendar", body: airbnbFeed([]) });
+		const answer = await fetchFeed(server.url("/ok.ics"));
+		expect(answer.status).toBe(200);
+		expect(answer.body).toContain("BEGIN:VCALENDAR");
+	});
+
+	it("classifies a non-2xx status", async () => {
+		server.set("/500.ics", { kind: "status", status: 500 });
+		expect(await kindOf(fetchFeed(server.url("/500.ics")))).toBe("http_status");
+	});
+
+	it("gives up on a feed that does not answer", async () => {
+		server.set("/hang.ics", { kind: "hang" });
+		expect(await kindOf(fetchFeed(server.url("/hang.ics"), { timeoutMs: 300 }))).toBe(
+			"timeout",
+		);
+	});
+
+	it("stops reading past the size limit", async () => {
+		server.set("/big.ics", { kind: "calendar", body: "X".repeat(64 * 1024) });
+		const answer = fetchFeed(server.url("/big.ics"), { maxBytes: 1024 });
+		expect(await kindOf(answer)).toBe("too_large");
+	});
+
+	it("follows three redirects, not four", async () => {
+		server.set("/r-1", { kind: "redirect", to: "/r0" });
+		server.set("/r0", { kind: "redirect", to: "/r1" });
+		server.set("/r1", { kind: "redirect", to: "/r2" });
+		server.set("/r2", { kind: "redirect", to: "/r3" });
+		server.set("/r3", { kind: "calendar", body: airbnbFeed([]) });
+		expect((await fetchFeed(server.url("/r0"))).status).toBe(200);
+		expect(await kindOf(fetchFeed(server.url("/r-1")))).toBe("too_many_redirects");
+	});
+});
