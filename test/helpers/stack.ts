@@ -49,6 +49,30 @@ function makeBroker(namespace: string, nodeName: string, options: StackOptions):
 	);
 }
 
+/**
+ * Waits until the gateway routes every action with a `rest` definition that the registry
+ * knows: it rebuilds its aliases shortly after it sees a service, not at once.
+ */
+async function routesReady(broker: ServiceBroker, gateway: unknown): Promise<void> {
+	const routed = () =>
+		new Set(
+			((gateway as { aliases?: { action?: string }[] }).aliases ?? []).map((a) => a.action),
+		);
+	await eventually(
+		async () => {
+			const actions = broker.registry
+				.getActionList({ skipInternal: true, withEndpoints: false })
+				.filter((item) => (item.action as { rest?: unknown })?.rest)
+				.map((item) => item.name as string)
+				.filter((name) => !name.startsWith("api."));
+			const known = routed();
+			return actions.every((name) => known.has(name)) ? true : undefined;
+		},
+		15_000,
+		50,
+	);
+}
+
 export async function startStack(
 	label: string,
 	services: ServiceSchema[],
@@ -78,8 +102,7 @@ export async function startStack(
 		});
 		await broker.start();
 		await broker.waitForServices(services.map((s) => s.name));
-		// Let the gateway regenerate its aliases for the services it has just seen.
-		await new Promise((resolve) => setTimeout(resolve, 1200));
+		await routesReady(broker, service);
 		const server = (service as unknown as { server: { address(): AddressInfo } }).server;
 		return { broker, url: `http://127.0.0.1:${server.address().port}` };
 	};

@@ -6,7 +6,6 @@ import accounts from "../../services/accounts/accounts.service";
 import bookings from "../../services/bookings/bookings.service";
 import { syncDueFeeds, syncExclusive } from "../../services/bookings/ical/schedule";
 import properties from "../../services/properties/properties.service";
-import { resetConfig } from "../../shared/config";
 import {
 	airbnbFeed,
 	airbnbReserved,
@@ -14,6 +13,7 @@ import {
 	type FakeIcalServer,
 } from "../fakes/ical-server";
 import { client } from "../helpers/http";
+import { allowPrivateOutbound } from "../helpers/private-outbound";
 import { eventually, startStack, type Stack } from "../helpers/stack";
 import {
 	createProperty,
@@ -28,11 +28,10 @@ let stack: Stack;
 let http: Http;
 let owner: TestUser;
 let feeds: FakeIcalServer;
-const savedAllow = process.env.ALLOW_PRIVATE_OUTBOUND;
+let restoreOutbound: () => void;
 
 beforeAll(async () => {
-	process.env.ALLOW_PRIVATE_OUTBOUND = "true";
-	resetConfig();
+	restoreOutbound = allowPrivateOutbound();
 	feeds = await startIcalServer();
 	stack = await startStack("icalsched", [accounts, geoStub, properties, bookings]);
 	http = client(stack.url);
@@ -41,9 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await stack?.stop();
 	await feeds?.close();
-	if (savedAllow === undefined) delete process.env.ALLOW_PRIVATE_OUTBOUND;
-	else process.env.ALLOW_PRIVATE_OUTBOUND = savedAllow;
-	resetConfig();
+	restoreOutbound?.();
 });
 
 const service = () => stack.brokers.get("bookings")?.getLocalService("bookings") as any;

@@ -3,14 +3,9 @@
  * fetches them from a local fake of Airbnb and Booking.com, and the bookings, the feed status
  * in PropertyDetail.calendars and the events (§19) follow the feeds.
  */
-import type { ServiceSchema } from "moleculer";
 import accounts from "../../services/accounts/accounts.service";
 import bookings from "../../services/bookings/bookings.service";
 import properties from "../../services/properties/properties.service";
-import { resetConfig } from "../../shared/config";
-import type { DomainEvent } from "../../shared/events/envelope";
-import { domainServiceMixins } from "../../shared/mixins/domain-service";
-import { consume } from "../../shared/mixins/events.mixin";
 import {
 	airbnbBlocked,
 	airbnbFeed,
@@ -19,7 +14,9 @@ import {
 	startIcalServer,
 	type FakeIcalServer,
 } from "../fakes/ical-server";
+import { eventRecorder } from "../helpers/event-recorder";
 import { client } from "../helpers/http";
+import { allowPrivateOutbound } from "../helpers/private-outbound";
 import { cleanUp, eventually, startStack, type Stack } from "../helpers/stack";
 import {
 	createProperty,
@@ -30,24 +27,16 @@ import {
 } from "./properties-fixtures";
 
 const TYPES = ["booking.created", "booking.updated", "booking.cancelled", "ical.synced"];
-const received: DomainEvent<any>[] = [];
-const listener: ServiceSchema = {
-	name: "icallistener",
-	mixins: domainServiceMixins(() => ({})),
-	channels: Object.fromEntries(
-		TYPES.map((type) => [type, consume(async (event) => void received.push(event))]),
-	),
-};
+const { service: listener, received } = eventRecorder("icallistener", TYPES);
 
 let stack: Stack;
 let http: Http;
 let owner: TestUser;
 let feeds: FakeIcalServer;
-const savedAllow = process.env.ALLOW_PRIVATE_OUTBOUND;
+let restoreOutbound: () => void;
 
 beforeAll(async () => {
-	process.env.ALLOW_PRIVATE_OUTBOUND = "true";
-	resetConfig();
+	restoreOutbound = allowPrivateOutbound();
 	feeds = await startIcalServer();
 	stack = await startStack("icalimport", [accounts, geoStub, properties, bookings, listener]);
 	http = client(stack.url);
@@ -57,9 +46,7 @@ afterAll(async () => {
 	await stack?.stop();
 	await cleanUp(stack.namespace, ["icallistener"]);
 	await feeds?.close();
-	if (savedAllow === undefined) delete process.env.ALLOW_PRIVATE_OUTBOUND;
-	else process.env.ALLOW_PRIVATE_OUTBOUND = savedAllow;
-	resetConfig();
+	restoreOutbound?.();
 });
 
 const service = () => stack.brokers.get("bookings")?.getLocalService("bookings") as any;
