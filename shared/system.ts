@@ -4,5 +4,3 @@
  * Deployment each. Add a service here when it lands.
  */
 export const DOMAIN_SERVICES = ["accounts", "properties", "geo", "bookings"] as const;
-
-export type DomainServiceName = (typeof DOMAIN_SERVICES)[number];

@@ -44,7 +44,5 @@ export const DOMAIN_EVENTS = [
 	"ses.error",
 ] as const;
 
-export type DomainEventType = (typeof DOMAIN_EVENTS)[number];
-
-export const isDomainEventType = (value: string): value is DomainEventType =>
+export const isDomainEventType = (value: string): boolean =>
 	(DOMAIN_EVENTS as readonly string[]).includes(value);

@@ -8,6 +8,7 @@
  */
 import type { Service } from "moleculer";
 import { config } from "../config";
+import { isDomainEventType } from "../events/catalogue";
 import type { DomainEvent } from "../events/envelope";
 import { drainOutbox, staleOutboxIds } from "../events/outbox";
 import { runWithRequestId } from "../request-context";
@@ -86,6 +87,10 @@ export const EventsMixin = defineMixin<EventsService>({
 				const adapter = broker.channelAdapter;
 				await waitUntilConnected(adapter);
 				for (const type of this.settings.publishes as string[]) {
+					// A misspelt type would publish into a stream no consumer ever reads.
+					if (!isDomainEventType(type)) {
+						throw new Error(`'${type}' is not in the domain-event catalogue`);
+					}
 					const subject = adapter.addPrefixTopic(type);
 					await adapter.createStream(subject.split(".").join("_"), [subject], {});
 				}
