@@ -61,8 +61,8 @@ export async function createBooking(
 		throw err;
 	}
 	await this.flushOutbox("Booking", id);
-	// TODO: side effects of §5.8 (cleaning task, SES, check-in, access codes) belong to their
-	// services, which will consume booking.created; none of them exists yet.
+	// The cleaning task comes from the tasks service, which consumes booking.created.
+	// TODO: SES, check-in opening and access codes (§5.8) — their services do not exist yet.
 	this.logger.info(`Booking ${id} (${type}) created on property ${access.propertyId}`);
 
 	const stored = await this.models.Booking.findById(id).lean<BookingDoc>();

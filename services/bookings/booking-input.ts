@@ -5,7 +5,7 @@
 import { validationFailed, type ErrorDetail } from "../../shared/errors";
 import { emptyToNull } from "../../shared/params";
 import type { BookingBody } from "./booking-params";
-import { isValidDate, nightsCount } from "./dates";
+import { isValidDate, nightsCount } from "../../shared/local-dates";
 import type { BookingDoc } from "./models";
 
 const MAX_NIGHTS = 365;

@@ -3,7 +3,7 @@
  * never RegExp objects: action definitions travel through the service registry as JSON.
  */
 import { optionalText, pagination } from "../../shared/params";
-import { DATE_PATTERN } from "./dates";
+import { DATE_PATTERN } from "../../shared/local-dates";
 
 export const TYPES = ["reservation", "block"] as const;
 export const STATUSES = ["pending", "confirmed", "cancelled"] as const;

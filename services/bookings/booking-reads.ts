@@ -9,7 +9,7 @@ import { escapeRegExp } from "../../shared/params";
 import { ANY_ROLE, propertyAccessOf, type PropertyRole } from "../../shared/permissions";
 import { loadBookingFor, scheduleOf } from "./booking-access";
 import type { ListQuery } from "./booking-params";
-import { localInstant, localToday } from "./dates";
+import { localInstant, localToday } from "../../shared/local-dates";
 import type { BookingDoc } from "./models";
 import type { BookingsService } from "./service-types";
 import { bookingView, isRedacted, searchable } from "./views";

@@ -110,8 +110,8 @@ async function applyPatch(
 		before.filter((key) => !after.includes(key)),
 	);
 	await this.flushOutbox("Booking", booking._id);
-	// TODO: reschedule the cleaning task and access-code windows (§5.8) — their services will
-	// consume booking.updated; none exists yet.
+	// The tasks service moves the cleaning task when it consumes booking.updated.
+	// TODO: access-code windows and SES re-communication (§5.8) — no service for them yet.
 	return saved;
 }
 

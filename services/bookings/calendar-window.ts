@@ -3,7 +3,7 @@
  * next month (clamped to that month's end); `to` ≥ `from` and at most 366 days inclusive.
  */
 import { ApiError, invalidParameter } from "../../shared/errors";
-import { DATE_PATTERN, isValidDate, nightsCount } from "./dates";
+import { DATE_PATTERN, isValidDate, nightsCount } from "../../shared/local-dates";
 
 const MAX_DAYS = 366;
 

@@ -14,7 +14,7 @@
  */
 import { ApiError, type ErrorDetail } from "../../shared/errors";
 import type { BookingDoc } from "./models";
-import { nightsBetween } from "./dates";
+import { nightsBetween } from "../../shared/local-dates";
 import type { BookingsService } from "./service-types";
 
 const STALE_AFTER_MS = 60_000;

@@ -9,7 +9,7 @@ import { notFound } from "../../shared/errors";
 import { sha256Hex } from "../../shared/ids";
 import { calendarFilter } from "./calendar-events";
 import { addMonths } from "./calendar-window";
-import { addDays, localToday } from "./dates";
+import { addDays, localToday } from "../../shared/local-dates";
 import type { BookingDoc } from "./models";
 import type { BookingsService } from "./service-types";
 

@@ -8,7 +8,7 @@ import type { RequestContext } from "../../shared/context";
 import type { DomainEvent } from "../../shared/events/envelope";
 import { scheduleOf } from "./booking-access";
 import { cancelBooking } from "./booking-update";
-import { localToday } from "./dates";
+import { localToday } from "../../shared/local-dates";
 import { dropPropertyFeeds } from "./ical/feeds";
 import type { BookingDoc } from "./models";
 import type { BookingsService } from "./service-types";

@@ -15,6 +15,9 @@ import { ownerImmutable, removalReason } from "./crew-rules";
 import { resetDefaultCleaner } from "./default-cleaner";
 import type { PropertiesService } from "./service-types";
 
+/** How long a removal waits for the tasks service before leaving it to the event. */
+const REASSIGN_TIMEOUT_MS = 5_000;
+
 /** Deletes removed rows of a user whose event has been published. */
 export async function purgeRemoved(this: PropertiesService, propertyId: string, userId: string) {
 	await this.models.Member.deleteMany({
@@ -23,6 +26,34 @@ export async function purgeRemoved(this: PropertiesService, propertyId: string, 
 		removed_at: { $ne: null },
 		outbox: { $size: 0 },
 	});
+}
+
+/**
+ * The member's open tasks are reassigned by the tasks service (§12.4) before the event is
+ * built, so the event can name them. Removal never waits on that service: when it does not
+ * answer, the event says none were reassigned, and tasks does the same work when it consumes
+ * `member.removed`.
+ */
+async function reassignTasks(
+	this: PropertiesService,
+	ctx: RequestContext<unknown>,
+	propertyId: string,
+	userId: string,
+): Promise<string[]> {
+	try {
+		const answer = await ctx.call<{ ids: string[] }, { propertyId: string; userId: string }>(
+			"tasks.reassignFromMember",
+			{ propertyId, userId },
+			{ timeout: REASSIGN_TIMEOUT_MS, retries: 0 },
+		);
+		return answer.ids;
+	} catch (err) {
+		this.logger.warn(
+			`Tasks of ${userId} on ${propertyId} not reassigned now (${(err as Error).message}); ` +
+				"the tasks service will do it from member.removed",
+		);
+		return [];
+	}
 }
 
 export async function removeMember(
@@ -39,12 +70,11 @@ export async function removeMember(
 	const level = member.access_level as PropertyRole;
 	const reason = removalReason(access.role, caller.id, { userId, level });
 
+	const reassigned = await reassignTasks.call(this, ctx, property._id, userId);
 	const event = buildEvent(ctx, "member.removed", {
 		accountId: property.account_id,
 		propertyId: property._id,
-		// Tasks are reassigned by the tasks service when it consumes this event (cleaning
-		// ones to the default cleaner, the rest to nobody); none are reassigned here.
-		data: { user_id: userId, reason, reassigned_task_ids: [] },
+		data: { user_id: userId, reason, reassigned_task_ids: reassigned },
 	});
 	const result = await Member.updateOne(
 		{ _id: member._id, removed_at: null },

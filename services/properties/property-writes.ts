@@ -95,8 +95,8 @@ async function saveChanges(
 	);
 	if (result.matchedCount === 0) throw notFound("property");
 	await this.flushOutbox("Property", property._id);
-	// TODO: schedule changes (times, time zone, buffers) move access-code windows and pending
-	// cleaning tasks; the bookings, tasks and locks services will react to property.updated.
+	// Pending cleaning tasks follow schedule changes in the tasks service (property.updated).
+	// TODO: access-code windows follow them too once the locks service exists.
 	this.logger.info(`Property ${property._id} updated (${changed.join(", ")})`);
 
 	const updated = await Property.findById(property._id).lean<PropertyDoc>();

@@ -4,7 +4,7 @@ import {
 	localInstant,
 	localToday,
 	nightsBetween,
-} from "../../services/bookings/dates";
+} from "../../shared/local-dates";
 
 it("lists the nights of a stay, the departure day excluded", () => {
 	expect(nightsBetween("2030-02-27", "2030-03-02")).toEqual([

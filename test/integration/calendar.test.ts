@@ -6,7 +6,7 @@ import SwaggerParser from "@apidevtools/swagger-parser";
 import accounts from "../../services/accounts/accounts.service";
 import bookings from "../../services/bookings/bookings.service";
 import { addMonths } from "../../services/bookings/calendar-window";
-import { addDays, localToday } from "../../services/bookings/dates";
+import { addDays, localToday } from "../../shared/local-dates";
 import properties from "../../services/properties/properties.service";
 import { client } from "../helpers/http";
 import { startStack, type Stack } from "../helpers/stack";

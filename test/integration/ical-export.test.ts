@@ -6,7 +6,7 @@ import type { ServiceSchema } from "moleculer";
 import * as nodeIcal from "node-ical";
 import accounts from "../../services/accounts/accounts.service";
 import bookings from "../../services/bookings/bookings.service";
-import { addDays, localToday } from "../../services/bookings/dates";
+import { addDays, localToday } from "../../shared/local-dates";
 import properties from "../../services/properties/properties.service";
 import type { DomainEvent } from "../../shared/events/envelope";
 import { consume } from "../../shared/mixins/events.mixin";

@@ -6,6 +6,8 @@ import { feedIdOf, feedStatus } from "../ical/feeds";
 import type { FeedSource } from "../ical/parse";
 import { syncExclusive } from "../ical/schedule";
 import { upcomingForProperty } from "../property-deleted";
+import { DATE_PATTERN } from "../../../shared/local-dates";
+import { nextStays, stayOf } from "../task-support";
 import type { BookingsService } from "../service-types";
 
 export const internalActions: ServiceActionsSchema = {
@@ -34,5 +36,32 @@ export const internalActions: ServiceActionsSchema = {
 			const { propertyId, source } = ctx.params;
 			return syncExclusive.call(this, feedIdOf(propertyId.toLowerCase(), source));
 		},
+	},
+
+	/** One booking's stay with resolved clock times, for its cleaning task; null if unknown. */
+	stayOf: {
+		visibility: "public",
+		params: { bookingId: uuidParam },
+		handler: stayOf,
+	},
+
+	/** NextBookingContext (or null) per `{ propertyId, date }`, for cleaners (§17.15). */
+	nextStays: {
+		visibility: "public",
+		params: {
+			queries: {
+				type: "array",
+				max: 500,
+				items: {
+					type: "object",
+					strict: "remove",
+					props: {
+						propertyId: uuidParam,
+						date: { type: "string", pattern: DATE_PATTERN },
+					},
+				},
+			},
+		},
+		handler: nextStays,
 	},
 };

@@ -6,7 +6,7 @@
 import { config } from "../../../shared/config";
 import { buildEvent } from "../../../shared/events/envelope";
 import { scheduleOf } from "../booking-access";
-import { addDays, localToday } from "../dates";
+import { addDays, localToday } from "../../../shared/local-dates";
 import type { BookingDoc } from "../models";
 import type { BookingsService } from "../service-types";
 import { applyFeed, type SyncCounts } from "./apply";

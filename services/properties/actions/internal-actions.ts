@@ -9,6 +9,7 @@ import { uuidParam } from "../../../shared/params";
 import { accessibleProperties, calendarProperties, roleOf } from "../membership";
 import type { PropertyDoc } from "../models";
 import type { PropertiesService } from "../service-types";
+import { taskProperties } from "../task-facts";
 
 export const internalActions: ServiceActionsSchema = {
 	roleOf: {
@@ -72,6 +73,18 @@ export const internalActions: ServiceActionsSchema = {
 				airbnb_ical_url: airbnb_ical_url ?? null,
 				booking_ical_url: booking_ical_url ?? null,
 			};
+		},
+	},
+
+	/** TaskPropertyFacts of each known property (deleted ones flagged), for the tasks service. */
+	taskProperties: {
+		visibility: "public",
+		params: { ids: { type: "array", items: uuidParam, max: 500 } },
+		handler(this: PropertiesService, ctx: RequestContext<{ ids: string[] }>) {
+			return taskProperties.call(
+				this,
+				ctx.params.ids.map((id) => id.toLowerCase()),
+			);
 		},
 	},
 };

@@ -44,8 +44,11 @@ function parts(instant: Date, timeZone: string) {
 	};
 }
 
+/** The local date of an instant in the time zone. */
+export const localDate = (instant: Date, timeZone: string) => parts(instant, timeZone).date;
+
 /** Today's date in the time zone. */
-export const localToday = (timeZone: string, now = new Date()) => parts(now, timeZone).date;
+export const localToday = (timeZone: string, now = new Date()) => localDate(now, timeZone);
 
 /** Milliseconds the zone is ahead of UTC at `instant`. */
 function offsetAt(instant: number, timeZone: string): number {
