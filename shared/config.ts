@@ -57,6 +57,10 @@ export interface Config {
 	mailFrom: string;
 	/** Minutes between two fetches of a channel's iCal feed (§11.11: 15 to 360). */
 	icalSyncIntervalMinutes: number;
+	/** How long one fetch of an iCal feed may take, redirects included (§11.11: 15 s). */
+	icalFetchTimeoutMs: number;
+	/** Floor on the answer time of public task-link look-ups, so a wrong token looks right. */
+	publicLinkMinResponseMs: number;
 }
 
 const DEV_JWT_SECRET = "kasify-local-development-secret-change-me";
@@ -167,6 +171,8 @@ export function loadConfig(): Config {
 			360,
 			Math.max(15, integer("ICAL_SYNC_INTERVAL_MINUTES", 30)),
 		),
+		icalFetchTimeoutMs: Math.max(1, integer("ICAL_FETCH_TIMEOUT_MS", 15_000)),
+		publicLinkMinResponseMs: integer("PUBLIC_LINK_MIN_RESPONSE_MS", 200),
 	};
 }
 

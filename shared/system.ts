@@ -3,4 +3,4 @@
  * them is registered and connected to its database; the deployment manifests have one
  * Deployment each. Add a service here when it lands.
  */
-export const DOMAIN_SERVICES = ["accounts", "properties", "geo", "bookings"] as const;
+export const DOMAIN_SERVICES = ["accounts", "properties", "geo", "bookings", "tasks"] as const;

@@ -10,6 +10,7 @@ import { bookingActions } from "./actions/booking-actions";
 import { calendarActions } from "./actions/calendar-actions";
 import { internalActions } from "./actions/internal-actions";
 import { calendarComponents } from "./calendar-components";
+import { onTaskCreated, onTaskDeleted } from "./cleaning-task";
 import { onPropertyChanged } from "./ical/feeds";
 import { startSchedule } from "./ical/schedule";
 import { defineBookingModels } from "./models";
@@ -39,6 +40,9 @@ const bookings: ServiceSchema<ServiceSettingSchema, BookingsService> = {
 		// Feeds follow the property's iCal URLs (ical/feeds.ts).
 		"property.created": consume<BookingsService>(onPropertyChanged),
 		"property.updated": consume<BookingsService>(onPropertyChanged),
+		// Each booking names its cleaning task (cleaning-task.ts).
+		"task.created": consume<BookingsService>(onTaskCreated),
+		"task.deleted": consume<BookingsService>(onTaskDeleted),
 	},
 
 	started(this: BookingsService) {

@@ -1,9 +1,10 @@
 /**
  * CalendarEvent items (§17.14) built from bookings, with the visibility rules of §6: owners
  * and managers see the guest's name, staff the channel label only, contractors no bookings.
+ * Task items come ready-made from the tasks service and are merged in here.
  */
 import type { PropertyRole } from "../../shared/permissions";
-import { localInstant } from "./dates";
+import { localInstant } from "../../shared/local-dates";
 import type { BookingDoc } from "./models";
 import { isRedacted } from "./views";
 
@@ -37,7 +38,31 @@ export const calendarFilter = (propertyIds: string[], from: string, to: string) 
 	to: { $gte: from },
 });
 
-function bookingEvent(booking: BookingDoc, role: PropertyRole, schedule: EventSchedule) {
+/** CalendarEvent (§17.14). */
+export interface CalendarEvent {
+	id: string;
+	type: "booking" | "task" | "blocked";
+	property_id: string;
+	title: string;
+	status: string | null;
+	from: string;
+	to: string;
+	start_at: string;
+	end_at: string;
+	channel: string | null;
+	guests_number: number | null;
+	guest_name: string | null;
+	booking_id: string | null;
+	task_type: string | null;
+	assigned_to: string | null;
+	assigned_to_name: string | null;
+}
+
+function bookingEvent(
+	booking: BookingDoc,
+	role: PropertyRole,
+	schedule: EventSchedule,
+): CalendarEvent {
 	const reservation = booking.type === "reservation";
 	const fullName = [booking.guest_first_name, booking.guest_last_name].filter(Boolean).join(" ");
 	const guestName = reservation && !isRedacted(role) && fullName ? fullName : null;
@@ -65,26 +90,25 @@ function bookingEvent(booking: BookingDoc, role: PropertyRole, schedule: EventSc
 	};
 }
 
-export type CalendarEvent = ReturnType<typeof bookingEvent>;
-
 /**
  * The events of one property, sorted by `start_at`, then `type`. A block with the same dates
  * as a reservation is that reservation echoed by another channel's feed, and is left out.
+ * Contractors see their tasks only.
  */
 export function propertyEvents(
 	bookings: BookingDoc[],
+	tasks: CalendarEvent[],
 	role: PropertyRole,
 	schedule: EventSchedule,
 ): CalendarEvent[] {
-	// TODO: task events (§6: own tasks in crew view for staff, assigned ones for contractors)
-	// need the tasks service, which does not exist yet; until then no calendar lists tasks.
-	if (role === "contractor") return [];
+	const shown = role === "contractor" ? [] : bookings;
 	const stays = new Set(
-		bookings.filter((b) => b.type === "reservation").map((b) => `${b.from}|${b.to}`),
+		shown.filter((b) => b.type === "reservation").map((b) => `${b.from}|${b.to}`),
 	);
-	return bookings
+	return shown
 		.filter((b) => b.type === "reservation" || !stays.has(`${b.from}|${b.to}`))
 		.map((b) => bookingEvent(b, role, schedule))
+		.concat(tasks)
 		.sort(
 			(a, b) =>
 				a.start_at.localeCompare(b.start_at) ||

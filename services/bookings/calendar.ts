@@ -7,9 +7,14 @@ import { registeredCaller, type RequestContext } from "../../shared/context";
 import { notFound } from "../../shared/errors";
 import { propertyAccessOf, type PropertyRole } from "../../shared/permissions";
 import { scheduleOf } from "./booking-access";
-import { calendarFilter, propertyEvents, type EventSchedule } from "./calendar-events";
+import {
+	calendarFilter,
+	propertyEvents,
+	type CalendarEvent,
+	type EventSchedule,
+} from "./calendar-events";
 import { resolveWindow, type CalendarWindow, type WindowQuery } from "./calendar-window";
-import { localToday } from "./dates";
+import { localToday } from "../../shared/local-dates";
 import type { BookingDoc } from "./models";
 import type { BookingsService } from "./service-types";
 
@@ -38,6 +43,31 @@ async function bookingsByProperty(
 	return byProperty;
 }
 
+interface TaskCalendarScope {
+	id: string;
+	role: PropertyRole;
+	timezone: string;
+}
+
+/**
+ * The task events of these properties, from the tasks service, which applies the role rules
+ * of §6 itself. Without it a calendar would silently lack every task, so its absence is an
+ * error (503), not an empty list.
+ */
+function tasksByProperty(
+	ctx: RequestContext<unknown>,
+	userId: string,
+	properties: TaskCalendarScope[],
+	window: CalendarWindow,
+): Promise<Record<string, CalendarEvent[]>> {
+	return ctx.call("tasks.calendarEvents", {
+		userId,
+		properties: properties.map(({ id, role, timezone }) => ({ id, role, timezone })),
+		from: window.from,
+		to: window.to,
+	});
+}
+
 export async function propertyCalendar(
 	this: BookingsService,
 	ctx: RequestContext<WindowQuery & { id: string }>,
@@ -49,12 +79,21 @@ export async function propertyCalendar(
 
 	// Contractors see tasks only: their calendar needs no booking at all.
 	const wanted = access.role === "contractor" ? [] : [access.propertyId];
-	const bookings = await bookingsByProperty.call(this, wanted, window);
+	const scope = { id: access.propertyId, role: access.role, timezone: schedule.timezone };
+	const [bookings, tasks] = await Promise.all([
+		bookingsByProperty.call(this, wanted, window),
+		tasksByProperty(ctx, registeredCaller(ctx).id, [scope], window),
+	]);
 	return {
 		property_id: access.propertyId,
 		timezone: schedule.timezone,
 		...window,
-		events: propertyEvents(bookings.get(access.propertyId) ?? [], access.role, schedule),
+		events: propertyEvents(
+			bookings.get(access.propertyId) ?? [],
+			tasks[access.propertyId] ?? [],
+			access.role,
+			schedule,
+		),
 	};
 }
 
@@ -67,7 +106,10 @@ export async function accountCalendar(this: BookingsService, ctx: RequestContext
 	);
 
 	const wanted = properties.filter((p) => p.role !== "contractor").map((p) => p.id);
-	const bookings = await bookingsByProperty.call(this, wanted, window);
+	const [bookings, tasks] = await Promise.all([
+		bookingsByProperty.call(this, wanted, window),
+		tasksByProperty(ctx, caller.id, properties, window),
+	]);
 	return {
 		...window,
 		properties: properties.map((property) => ({
@@ -78,7 +120,12 @@ export async function accountCalendar(this: BookingsService, ctx: RequestContext
 				role: property.role,
 				cover_image_url: property.cover_image_url,
 			},
-			events: propertyEvents(bookings.get(property.id) ?? [], property.role, property),
+			events: propertyEvents(
+				bookings.get(property.id) ?? [],
+				tasks[property.id] ?? [],
+				property.role,
+				property,
+			),
 		})),
 	};
 }

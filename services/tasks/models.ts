@@ -31,6 +31,11 @@ const taskSchema = new Schema(
 		started_at: nullableDate,
 		completed_at: nullableDate,
 		cancelled_at: nullableDate,
+		/**
+		 * Why it was cancelled (`manual`, `booking_cancelled`, `property_deleted`): a task its
+		 * booking's cancellation cancelled comes back when the booking does (iCal restore).
+		 */
+		cancel_reason: nullableString,
 		auto_created: { type: Boolean, required: true },
 		/**
 		 * Set when the owner moves an automatic task by hand: booking and property schedule

@@ -4,6 +4,8 @@ import type { TaskModels } from "./models";
 
 export interface TasksService extends EventsService {
 	models: TaskModels & EventsService["models"];
+	/** Removes deleted tasks once their `task.deleted` is out (task-lifecycle.ts). */
+	tombstoneTimer?: NodeJS.Timeout;
 }
 
 /** `properties.taskProperties`: what tasks show and schedule with, per property. */

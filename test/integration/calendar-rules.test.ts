@@ -63,6 +63,7 @@ describe("events", () => {
 					checkin_time: "09:00",
 				}),
 			],
+			[],
 			"owner",
 			schedule,
 		);
@@ -78,10 +79,28 @@ describe("events", () => {
 
 	it("give staff the channel label and no guest name, and contractors nothing", () => {
 		const stay = booking("stay", {});
-		expect(propertyEvents([stay], "staff", schedule)[0]).toMatchObject({
+		expect(propertyEvents([stay], [], "staff", schedule)[0]).toMatchObject({
 			title: "Booking.com",
 			guest_name: null,
 		});
-		expect(propertyEvents([stay], "contractor", schedule)).toEqual([]);
+		expect(propertyEvents([stay], [], "contractor", schedule)).toEqual([]);
+	});
+
+	it("merge task events: after a booking starting with them, alone for contractors", () => {
+		const stay = booking("stay", {});
+		const task = {
+			...propertyEvents([stay], [], "owner", schedule)[0],
+			id: "task",
+			type: "task" as const,
+			title: "Cleaning",
+			task_type: "cleaning",
+		};
+		const early = { ...task, id: "early-task", start_at: "2031-03-01T08:00:00.000Z" };
+		expect(propertyEvents([stay], [task, early], "owner", schedule).map((e) => e.id)).toEqual([
+			"early-task",
+			"stay",
+			"task",
+		]);
+		expect(propertyEvents([stay], [task], "contractor", schedule)).toEqual([task]);
 	});
 });

@@ -1,6 +1,7 @@
 /**
  * The calendar views through the gateway (§6.1, §6.2): window defaults and limits, the event
- * shape of §17.14, and what each role sees (§18.1, rows 12 and 13).
+ * shape of §17.14, bookings merged with the tasks service's task events (each confirmed stay
+ * has its automatic cleaning task at checkout), and what each role sees (§18.1, rows 12, 13).
  */
 import SwaggerParser from "@apidevtools/swagger-parser";
 import accounts from "../../services/accounts/accounts.service";
@@ -8,8 +9,10 @@ import bookings from "../../services/bookings/bookings.service";
 import { addMonths } from "../../services/bookings/calendar-window";
 import { addDays, localToday } from "../../shared/local-dates";
 import properties from "../../services/properties/properties.service";
+import tasks from "../../services/tasks/tasks.service";
+import { eventRecorder, handledBy } from "../helpers/event-recorder";
 import { client } from "../helpers/http";
-import { startStack, type Stack } from "../helpers/stack";
+import { cleanUp, eventually, startStack, type Stack } from "../helpers/stack";
 import {
 	buildWorld,
 	createProperty,
@@ -38,6 +41,8 @@ const EVENT_KEYS = [
 	"assigned_to_name",
 ].sort();
 
+const { service: listener, received } = eventRecorder("calendarlistener", ["booking.cancelled"]);
+
 let stack: Stack;
 let http: Http;
 let world: World;
@@ -53,8 +58,31 @@ async function book(key: string, body: Record<string, unknown>) {
 	ids[key] = res.body.id;
 }
 
+/** Waits for the automatic cleaning task of each booking; keys them as `<booking>Task`. */
+async function awaitCleaningTasks(keys: string[]) {
+	const token = world.users.owner.token;
+	await eventually(async () => {
+		const res = await http.get(
+			`/v1/properties/${world.propertyId}/tasks?include_cancelled=true&size=100`,
+			{ token },
+		);
+		const byBooking = new Map(res.body.tasks.map((t: any) => [t.booking_id, t]));
+		const found = keys.map((key) => byBooking.get(ids[key]) as any);
+		if (found.some((task) => !task)) return undefined;
+		keys.forEach((key, n) => (ids[`${key}Task`] = found[n].id));
+		return true;
+	}, 20_000);
+}
+
 beforeAll(async () => {
-	stack = await startStack("calendar", [accounts, geoStub, properties, bookings]);
+	stack = await startStack("calendar", [
+		accounts,
+		geoStub,
+		properties,
+		bookings,
+		tasks,
+		listener,
+	]);
 	http = client(stack.url);
 	world = await buildWorld(http, "calendar");
 	const guest = { guest_first_name: "Anna", guest_last_name: "Schmidt", adults_count: 3 };
@@ -69,8 +97,50 @@ beforeAll(async () => {
 		body: { status: "cancelled" },
 	});
 	expect(cancel.status).toBe(200);
+	await awaitCleaningTasks(["stay", "anonymous", "past", "far"]);
+	// The cancelled stay has no live task once its cancellation reached the tasks service.
+	const cancelled = await eventually(async () =>
+		received.find((e) => e.data.booking_id === ids.cancelled),
+	);
+	await handledBy(stack.brokers.get("tasks")?.getLocalService("tasks"), cancelled.id);
+
+	// Staff clean the stay; the contractor has a maintenance job of their own.
+	const assign = await http.patch(`/v1/tasks/${ids.stayTask}`, {
+		token: world.users.owner.token,
+		body: { assigned_to: world.users.staff.id },
+	});
+	expect(assign.status).toBe(200);
+	const job = await http.post("/v1/tasks", {
+		token: world.users.owner.token,
+		body: {
+			property_id: world.propertyId,
+			task_type: "maintenance",
+			from: `${addDays(today, 3)}T08:00:00.000Z`,
+			to: `${addDays(today, 3)}T09:00:00.000Z`,
+			assigned_to: world.users.contractor.id,
+		},
+	});
+	expect(job.status).toBe(201);
+	ids.job = job.body.id;
 });
-afterAll(() => stack?.stop());
+
+/** Every event of the property in the default window, in order. */
+const EXPECTED = () => [
+	ids.past,
+	ids.pastTask,
+	ids.stay,
+	ids.job,
+	ids.stayTask,
+	ids.anonymous,
+	ids.anonymousTask,
+	ids.block,
+];
+
+const byId = (events: any[], id: string) => events.find((e) => e.id === id);
+afterAll(async () => {
+	await stack?.stop();
+	await cleanUp(stack.namespace, ["calendarlistener"]);
+});
 
 const calendar = (user: keyof World["users"], query = "") =>
 	http.get(`/v1/properties/${world.propertyId}/calendar${query}`, {
@@ -88,15 +158,11 @@ describe("GET /v1/properties/{id}/calendar", () => {
 			to: addMonths(today, 1),
 		});
 		const events = res.body.events;
-		// The past stay ends today (inclusive window); the far and cancelled ones are left out.
-		expect(events.map((e: any) => e.id)).toEqual([
-			ids.past,
-			ids.stay,
-			ids.anonymous,
-			ids.block,
-		]);
+		// The past stay ends today (inclusive window); the far and cancelled ones are left out,
+		// and so is the cancelled stay's cancelled task.
+		expect(events.map((e: any) => e.id)).toEqual(EXPECTED());
 		for (const event of events) expect(Object.keys(event).sort()).toEqual(EVENT_KEYS);
-		expect(events[1]).toEqual({
+		expect(byId(events, ids.stay)).toEqual({
 			id: ids.stay,
 			type: "booking",
 			property_id: world.propertyId,
@@ -114,8 +180,30 @@ describe("GET /v1/properties/{id}/calendar", () => {
 			assigned_to: null,
 			assigned_to_name: null,
 		});
-		expect(events[2]).toMatchObject({ title: "Airbnb", guest_name: null, channel: "airbnb" });
-		expect(events[3]).toMatchObject({ type: "blocked", guests_number: null });
+		expect(byId(events, ids.anonymous)).toMatchObject({
+			title: "Airbnb",
+			guest_name: null,
+			channel: "airbnb",
+		});
+		expect(byId(events, ids.block)).toMatchObject({ type: "blocked", guests_number: null });
+		expect(byId(events, ids.stayTask)).toEqual({
+			id: ids.stayTask,
+			type: "task",
+			property_id: world.propertyId,
+			title: "Cleaning",
+			status: "pending",
+			from: addDays(today, 5),
+			to: addDays(today, 5),
+			start_at: byId(events, ids.stay).end_at,
+			end_at: expect.stringMatching(/Z$/),
+			channel: null,
+			guests_number: null,
+			guest_name: null,
+			booking_id: ids.stay,
+			task_type: "cleaning",
+			assigned_to: world.users.staff.id,
+			assigned_to_name: expect.stringContaining("staff"),
+		});
 	});
 
 	it("honours from and to, both inclusive", async () => {
@@ -123,7 +211,7 @@ describe("GET /v1/properties/{id}/calendar", () => {
 		const res = await calendar("owner", `?from=${from}&to=${from}`);
 		expect(res.status).toBe(200);
 		expect(res.body).toMatchObject({ from, to: from });
-		expect(res.body.events.map((e: any) => e.id)).toEqual([ids.far]);
+		expect(res.body.events.map((e: any) => e.id)).toEqual([ids.far, ids.farTask]);
 
 		const onlyFrom = await calendar("owner", "?from=2031-01-31");
 		expect(onlyFrom.body).toMatchObject({ from: "2031-01-31", to: "2031-02-28" });
@@ -145,19 +233,46 @@ describe("GET /v1/properties/{id}/calendar", () => {
 		expect(malformed.body.error.code).toBe("INVALID_PARAMETER");
 	});
 
-	it("redacts bookings for staff, gives contractors none, hides the property", async () => {
+	it("redacts bookings for staff, gives contractors their tasks only, hides it", async () => {
 		const manager = await calendar("manager");
-		expect(manager.body.events[1].guest_name).toBe("Anna Schmidt");
+		expect(byId(manager.body.events, ids.stay).guest_name).toBe("Anna Schmidt");
+		// Managers see tasks in the crew view: no booking link.
+		expect(byId(manager.body.events, ids.stayTask)).toMatchObject({
+			task_type: "cleaning",
+			booking_id: null,
+		});
 
 		const staff = await calendar("staff");
 		expect(staff.status).toBe(200);
-		expect(staff.body.events).toHaveLength(4);
-		expect(staff.body.events[1]).toMatchObject({ title: "Direct", guest_name: null });
+		expect(staff.body.events.map((e: any) => e.id)).toEqual(EXPECTED());
+		expect(byId(staff.body.events, ids.stay)).toMatchObject({
+			title: "Direct",
+			guest_name: null,
+		});
 		expect(JSON.stringify(staff.body)).not.toContain("Schmidt");
+		// Their own task in the crew view; someone else's stripped to when and where.
+		expect(byId(staff.body.events, ids.stayTask)).toMatchObject({
+			title: "Cleaning",
+			booking_id: null,
+			assigned_to: world.users.staff.id,
+		});
+		expect(byId(staff.body.events, ids.job)).toMatchObject({
+			type: "task",
+			title: "Task",
+			status: null,
+			task_type: null,
+			assigned_to: null,
+			assigned_to_name: null,
+		});
 
 		const contractor = await calendar("contractor");
 		expect(contractor.status).toBe(200);
-		expect(contractor.body.events).toEqual([]);
+		expect(contractor.body.events.map((e: any) => e.id)).toEqual([ids.job]);
+		expect(contractor.body.events[0]).toMatchObject({
+			task_type: "maintenance",
+			booking_id: null,
+			assigned_to: world.users.contractor.id,
+		});
 
 		expect((await calendar("stranger")).status).toBe(404);
 		const anonymous = await http.get(`/v1/properties/${world.propertyId}/calendar`);
@@ -195,20 +310,16 @@ describe("GET /v1/calendar", () => {
 			events: [],
 		});
 		const main = owner.body.properties.find((p: any) => p.property.id === world.propertyId);
-		expect(main.events.map((e: any) => e.id)).toEqual([
-			ids.past,
-			ids.stay,
-			ids.anonymous,
-			ids.block,
-		]);
+		expect(main.events.map((e: any) => e.id)).toEqual(EXPECTED());
 
 		const staff = await http.get("/v1/calendar", { token: world.users.staff.token });
 		expect(staff.body.properties).toHaveLength(1);
 		expect(staff.body.properties[0].property.role).toBe("staff");
-		expect(staff.body.properties[0].events[1].guest_name).toBeNull();
+		expect(byId(staff.body.properties[0].events, ids.stay).guest_name).toBeNull();
 
 		const contractor = await http.get("/v1/calendar", { token: world.users.contractor.token });
-		expect(contractor.body.properties).toEqual([expect.objectContaining({ events: [] })]);
+		expect(contractor.body.properties).toHaveLength(1);
+		expect(contractor.body.properties[0].events.map((e: any) => e.id)).toEqual([ids.job]);
 
 		const stranger = await http.get("/v1/calendar", { token: world.users.stranger.token });
 		expect(stranger.body.properties).toEqual([]);
@@ -218,7 +329,7 @@ describe("GET /v1/calendar", () => {
 		const token = world.users.owner.token;
 		const far = await http.get(`/v1/calendar?from=${addDays(today, 201)}`, { token });
 		const main = far.body.properties.find((p: any) => p.property.id === world.propertyId);
-		expect(main.events.map((e: any) => e.id)).toEqual([ids.far]);
+		expect(main.events.map((e: any) => e.id)).toEqual([ids.far, ids.farTask]);
 		const tooLong = await http.get("/v1/calendar?from=2031-01-01&to=2032-01-02", { token });
 		expect(tooLong.status).toBe(400);
 		expect(tooLong.body.error.code).toBe("INVALID_DATE_RANGE");

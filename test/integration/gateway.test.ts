@@ -8,6 +8,7 @@ import accounts from "../../services/accounts/accounts.service";
 import bookings from "../../services/bookings/bookings.service";
 import geo from "../../services/geo/geo.service";
 import properties from "../../services/properties/properties.service";
+import tasks from "../../services/tasks/tasks.service";
 import { client } from "../helpers/http";
 import { eventually, startStack, type Stack } from "../helpers/stack";
 import { mintJwt } from "../helpers/tokens";
@@ -39,7 +40,7 @@ let http: ReturnType<typeof client>;
 let token: string;
 
 beforeAll(async () => {
-	stack = await startStack("gateway", [accounts, geo, properties, bookings, probe]);
+	stack = await startStack("gateway", [accounts, geo, properties, bookings, tasks, probe]);
 	http = client(stack.url);
 	token = mintJwt({ sub: "gateway-user" });
 	expect((await http.post("/v1/auth/register", { token })).status).toBe(201);

@@ -13,7 +13,7 @@ import {
 	type FakeIcalServer,
 } from "../fakes/ical-server";
 import { client } from "../helpers/http";
-import { allowPrivateOutbound } from "../helpers/private-outbound";
+import { overrideEnv } from "../helpers/env";
 import { eventually, startStack, type Stack } from "../helpers/stack";
 import {
 	createProperty,
@@ -28,10 +28,11 @@ let stack: Stack;
 let http: Http;
 let owner: TestUser;
 let feeds: FakeIcalServer;
-let restoreOutbound: () => void;
+let restoreEnv: () => void;
 
 beforeAll(async () => {
-	restoreOutbound = allowPrivateOutbound();
+	// A hanging feed is waited out once per test: a short fetch timeout keeps that quick.
+	restoreEnv = overrideEnv({ ALLOW_PRIVATE_OUTBOUND: "true", ICAL_FETCH_TIMEOUT_MS: "3000" });
 	feeds = await startIcalServer();
 	stack = await startStack("icalsched", [accounts, geoStub, properties, bookings]);
 	http = client(stack.url);
@@ -40,7 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await stack?.stop();
 	await feeds?.close();
-	restoreOutbound?.();
+	restoreEnv?.();
 });
 
 const service = () => stack.brokers.get("bookings")?.getLocalService("bookings") as any;

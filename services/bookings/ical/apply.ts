@@ -7,7 +7,12 @@
  * claims. The feed is a report of what the channel already sold, so refusing it would hide a
  * real double booking from the host; holding no claims keeps the manual booking's claims and
  * its 409 on further manual overlaps intact. Each later fetch retries the claims, so the flag
- * clears itself once the host resolves the overlap.
+ * clears itself once the host resolves the overlap. Every change of a flag is published as
+ * booking.updated (`changed_fields` names `has_conflict`) through the booking's outbox.
+ *
+ * A UID whose booking this module cancelled (`ical_removed`) keeps its link: when the channel
+ * lists it again, the same booking is restored — holding its nights if they are free, else as
+ * a conflict like any overlapping import — so a UID never makes a second booking.
  */
 import { ApiError } from "../../../shared/errors";
 import { buildEvent } from "../../../shared/events/envelope";
@@ -59,29 +64,70 @@ export async function applyFeed(
 			if (await createFromEvent.call(this, target, event, link)) counts.created++;
 			continue;
 		}
-		if (link.missing_count > 0) {
-			await IcalLink.updateOne({ _id: link._id }, { $set: { missing_count: 0 } });
+		if (link.missing_count > 0 || link.removed_at) {
+			await IcalLink.updateOne(
+				{ _id: link._id },
+				{ $set: { missing_count: 0, removed_at: null } },
+			);
 		}
-		// A booking the host (or a deletion) cancelled is never revived by the feed.
-		if (booking.status === "cancelled") continue;
+		if (booking.status === "cancelled") {
+			// A booking the host (or a deletion) cancelled is never revived by the feed; one
+			// this module cancelled because the UID vanished comes back with it.
+			if (link.removed_at && (await updateFromEvent.call(this, booking, event))) {
+				counts.updated++;
+			}
+			continue;
+		}
 		if (await updateFromEvent.call(this, booking, event)) counts.updated++;
 	}
 
 	// Whatever is left was absent from this fetch.
-	for (const link of byKey.values()) {
+	await countAbsences.call(this, target, [...byKey.values()], counts);
+	await clearResolvedConflicts.call(this, target.feed.property_id);
+	return counts;
+}
+
+/**
+ * A 304 repeats the last good snapshot, so it is a successful fetch too: the UIDs absent
+ * from that snapshot (missing_count > 0) are absent once more, or a vanished stay would never
+ * be cancelled while the channel keeps answering 304.
+ */
+export async function applyNotModified(this: BookingsService, target: Target) {
+	const counts: SyncCounts = { created: 0, updated: 0, cancelled: 0 };
+	const missing = await this.models.IcalLink.find({
+		feed_id: target.feed._id,
+		missing_count: { $gt: 0 },
+	}).lean<IcalLinkDoc[]>();
+	await countAbsences.call(this, target, missing, counts);
+	await clearResolvedConflicts.call(this, target.feed.property_id);
+	return counts;
+}
+
+/** Counts one more absence of each link's UID; cancels what has been missing long enough. */
+async function countAbsences(
+	this: BookingsService,
+	target: Target,
+	links: IcalLinkDoc[],
+	counts: SyncCounts,
+) {
+	const { IcalLink, Booking } = this.models;
+	for (const link of links) {
 		const booking = await Booking.findById(link.booking_id).lean<BookingDoc>();
 		if (!booking || booking.status === "cancelled") continue;
 		if (booking.to < target.today) continue; // past stays stay as they were
 		const missing = link.missing_count + 1;
 		if (booking.type === "block" || missing >= MISSING_FETCHES_TO_CANCEL) {
 			await cancelBooking.call(this, null, booking, "ical_removed");
-			await IcalLink.deleteOne({ _id: link._id });
+			// The link stays, marked, so that the UID coming back restores this booking.
+			await IcalLink.updateOne(
+				{ _id: link._id },
+				{ $set: { missing_count: 0, removed_at: new Date() } },
+			);
 			counts.cancelled++;
 		} else {
 			await IcalLink.updateOne({ _id: link._id }, { $set: { missing_count: missing } });
 		}
 	}
-	return counts;
 }
 
 /**
@@ -136,9 +182,49 @@ const overlapFilter = (booking: BookingDoc) => ({
 /** Sets `has_conflict` on the active reservations the booking's nights overlap. */
 async function flagOverlaps(this: BookingsService, booking: BookingDoc) {
 	if (booking.type !== "reservation") return;
-	// TODO: this flag is written without a booking.updated event and never cleared on a
-	// manual booking; only imported bookings re-evaluate theirs on each fetch.
-	await this.models.Booking.updateMany(overlapFilter(booking), { $set: { has_conflict: true } });
+	const overlapped = await this.models.Booking.find({
+		...overlapFilter(booking),
+		has_conflict: { $ne: true },
+	}).lean<BookingDoc[]>();
+	for (const other of overlapped) await setConflict.call(this, other, true);
+}
+
+/**
+ * Clears the flag of the property's manual reservations that no active reservation overlaps
+ * any more (the import moved, vanished or was cancelled). Imported bookings re-evaluate
+ * their own flag on each fetch of their feed (updateFromEvent).
+ */
+async function clearResolvedConflicts(this: BookingsService, propertyId: string) {
+	const flagged = await this.models.Booking.find({
+		property_id: propertyId,
+		source: "manual",
+		type: "reservation",
+		status: { $in: ["pending", "confirmed"] },
+		has_conflict: true,
+	}).lean<BookingDoc[]>();
+	for (const booking of flagged) {
+		if (!(await overlapsAnother.call(this, booking))) {
+			await setConflict.call(this, booking, false);
+		}
+	}
+}
+
+/** Writes the flag and its booking.updated event in one update, then publishes the event. */
+async function setConflict(this: BookingsService, booking: BookingDoc, value: boolean) {
+	const event = buildEvent(null, "booking.updated", {
+		accountId: booking.account_id,
+		propertyId: booking.property_id,
+		data: {
+			booking_id: booking._id,
+			changed_fields: ["has_conflict"],
+			previous: previousOf(booking),
+		},
+	});
+	await this.models.Booking.updateOne(
+		{ _id: booking._id },
+		{ $set: { has_conflict: value, updated_at: new Date() }, ...queueEvents(event) },
+	);
+	await this.flushOutbox("Booking", booking._id);
 }
 
 async function createFromEvent(
@@ -207,17 +293,32 @@ async function createFromEvent(
 const PREVIOUS = ["from", "to", "status", "checkin_time", "checkout_time"] as const;
 const COUNTS = ["adults_count", "children_count", "infants_count"] as const;
 
-/** Moves the booking to the feed's dates; only feed-owned fields are ever written. */
+/** The `previous` of a booking.updated event (§19). */
+const previousOf = (booking: BookingDoc) =>
+	Object.fromEntries([...PREVIOUS, ...COUNTS].map((f) => [f, booking[f] ?? null]));
+
+/**
+ * Moves the booking to the feed's dates, and restores it if the UID had vanished (it then
+ * holds no claims, so it takes them all again); only feed-owned fields are ever written.
+ */
 async function updateFromEvent(
 	this: BookingsService,
 	booking: BookingDoc,
 	event: FeedEvent,
 ): Promise<boolean> {
 	const now = new Date();
-	const changed = (["from", "to", "channel_id", "type"] as const).filter(
+	const restoring = booking.status === "cancelled";
+	const changed: string[] = (["from", "to", "channel_id", "type"] as const).filter(
 		(field) => booking[field] !== event[field],
 	);
-	const next = { ...booking, from: event.from, to: event.to, channel_id: event.channel_id };
+	if (restoring) changed.push("status");
+	const next = {
+		...booking,
+		from: event.from,
+		to: event.to,
+		channel_id: event.channel_id,
+		status: restoring ? "confirmed" : booking.status,
+	};
 	// An Airbnb block that turns into a reservation (or back) keeps its booking: the type is
 	// the feed's to decide for imported bookings.
 	next.type = event.type;
@@ -241,9 +342,7 @@ async function updateFromEvent(
 		data: {
 			booking_id: booking._id,
 			changed_fields: fields,
-			previous: Object.fromEntries(
-				[...PREVIOUS, ...COUNTS].map((f) => [f, booking[f] ?? null]),
-			),
+			previous: previousOf(booking),
 		},
 	});
 	const set: Record<string, unknown> = {
@@ -251,11 +350,13 @@ async function updateFromEvent(
 		to: next.to,
 		channel_id: next.channel_id,
 		type: next.type,
+		status: next.status,
 		has_conflict: conflict,
 		...searchFields(next),
 		last_sync_at: now,
 		updated_at: now,
 	};
+	if (restoring) set.cancelled_at = null;
 	// Blocks carry no check-in code (see models.ts); a block turned reservation gets one.
 	if (next.type === "reservation" && !booking.checkin_code) set.checkin_code = newPublicCode();
 	const unset = next.type === "block" ? { $unset: { checkin_code: 1 } } : {};
@@ -267,5 +368,9 @@ async function updateFromEvent(
 	const release = lost ? before : before.filter((key) => !after.includes(key));
 	await releaseKeys.call(this, booking._id, release);
 	await this.flushOutbox("Booking", booking._id);
+	if (restoring) {
+		const held = conflict ? "as a conflict" : "with its nights";
+		this.logger.info(`Booking ${booking._id} restored by its channel's feed, ${held}`);
+	}
 	return true;
 }

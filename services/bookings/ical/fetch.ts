@@ -12,7 +12,6 @@ import http from "node:http";
 import https from "node:https";
 import { config } from "../../../shared/config";
 
-export const FETCH_TIMEOUT_MS = 10_000;
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 export const MAX_REDIRECTS = 3;
 
@@ -87,7 +86,7 @@ function checkUrl(raw: string, allowPrivate: boolean): URL {
 /** GETs `rawUrl`, following at most MAX_REDIRECTS redirects, each checked like the first. */
 export async function fetchFeed(rawUrl: string, options: FetchOptions = {}): Promise<FetchResult> {
 	const allowPrivate = config().allowPrivateOutbound;
-	const deadline = Date.now() + (options.timeoutMs ?? FETCH_TIMEOUT_MS);
+	const deadline = Date.now() + (options.timeoutMs ?? config().icalFetchTimeoutMs);
 	let url = checkUrl(rawUrl, allowPrivate);
 	for (let hop = 0; ; hop++) {
 		const answer = await getOnce(url, options, deadline, allowPrivate);

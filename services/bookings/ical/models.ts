@@ -36,7 +36,8 @@ feedSchema.index({ property_id: 1 });
 /**
  * The booking a feed event became; `_id` is `<property id>:<source>:<UID>`, so a UID can only
  * ever create one booking, whichever replica sees it first. `missing_count` counts the
- * consecutive successful fetches the UID was absent from.
+ * consecutive successful fetches the UID was absent from. A link outlives the cancellation
+ * its absence caused, so that the UID coming back restores the same booking.
  */
 const linkSchema = new Schema(
 	{
@@ -44,6 +45,8 @@ const linkSchema = new Schema(
 		feed_id: { type: String, required: true },
 		booking_id: { type: String, required: true },
 		missing_count: { type: Number, default: 0 },
+		/** When the UID's absence cancelled the booking; null while the feed lists it. */
+		removed_at: nullableDate,
 		created_at: { type: Date, required: true },
 	},
 	{ versionKey: false, collection: "ical_links" },
@@ -97,5 +100,6 @@ export interface IcalLinkDoc {
 	feed_id: string;
 	booking_id: string;
 	missing_count: number;
+	removed_at?: Date | null;
 	created_at: Date;
 }

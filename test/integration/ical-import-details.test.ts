@@ -1,0 +1,292 @@
+/**
+ * iCal import details (§11.11): the conflict flag of an overlapped direct booking comes and
+ * goes with booking.updated events; a UID the feed dropped and lists again restores its one
+ * booking; a conditional GET answered 304 changes nothing; a feed that hangs fails at the
+ * configured ICAL_FETCH_TIMEOUT_MS.
+ */
+import accounts from "../../services/accounts/accounts.service";
+import bookings from "../../services/bookings/bookings.service";
+import { MISSING_FETCHES_TO_CANCEL } from "../../services/bookings/ical/apply";
+import properties from "../../services/properties/properties.service";
+import {
+	airbnbBlocked,
+	airbnbFeed,
+	airbnbReserved,
+	bookingFeed,
+	startIcalServer,
+	type FakeIcalServer,
+	type Reply,
+} from "../fakes/ical-server";
+import { eventRecorder } from "../helpers/event-recorder";
+import { client } from "../helpers/http";
+import { overrideEnv } from "../helpers/env";
+import { cleanUp, eventually, startStack, type Stack } from "../helpers/stack";
+import {
+	createProperty,
+	geoStub,
+	registerUser,
+	type Http,
+	type TestUser,
+} from "./properties-fixtures";
+
+const TIMEOUT_MS = 1_500;
+const { service: listener, received } = eventRecorder("icaldetails", ["booking.updated"]);
+
+let stack: Stack;
+let http: Http;
+let owner: TestUser;
+let feeds: FakeIcalServer;
+let restoreEnv: () => void;
+
+beforeAll(async () => {
+	restoreEnv = overrideEnv({
+		ALLOW_PRIVATE_OUTBOUND: "true",
+		ICAL_FETCH_TIMEOUT_MS: String(TIMEOUT_MS),
+	});
+	feeds = await startIcalServer();
+	stack = await startStack("icaldetails", [accounts, geoStub, properties, bookings, listener]);
+	http = client(stack.url);
+	owner = await registerUser(http, "icaldetails-owner");
+});
+afterAll(async () => {
+	await stack?.stop();
+	await cleanUp(stack.namespace, ["icaldetails"]);
+	await feeds?.close();
+	restoreEnv?.();
+});
+
+const service = () => stack.brokers.get("bookings")?.getLocalService("bookings") as any;
+
+/** Syncs now, waiting out a sync already running (the one property.created starts). */
+const sync = (propertyId: string, source: "airbnb" | "booking") =>
+	eventually(async () => {
+		const outcome = await service().broker.call("bookings.syncFeed", { propertyId, source });
+		return outcome === "busy" || outcome === null ? undefined : outcome;
+	}, 20_000);
+
+const bookingsOf = async (propertyId: string) =>
+	(await service().models.Booking.find({ property_id: propertyId }).lean()) as any[];
+
+const getBooking = async (id: string) =>
+	(await http.get(`/v1/bookings/${id}`, { token: owner.token })).body;
+
+/** The booking.updated events of one booking that name `field`, in arrival order. */
+const updatesOf = (bookingId: string, field: string) =>
+	received.filter(
+		(e) => e.data.booking_id === bookingId && e.data.changed_fields.includes(field),
+	);
+
+/** A property with one feed served at a fresh path, after its first sync succeeded. */
+async function propertyWithFeed(source: "airbnb" | "booking", reply: Reply) {
+	const path = `/${Math.random().toString(36).slice(2, 8)}/${source}.ics`;
+	feeds.set(path, reply);
+	const property = await createProperty(http, owner, {
+		airbnb_ical_url: source === "airbnb" ? feeds.url(path) : null,
+		booking_ical_url: source === "booking" ? feeds.url(path) : null,
+	});
+	const id = property.id as string;
+	await eventually(async () => {
+		const feed = await service().models.IcalFeed.findById(`${id}:${source}`).lean();
+		return feed?.status === "ok" ? feed : undefined;
+	}, 20_000);
+	return { id, path };
+}
+
+const direct = async (propertyId: string, from: string, to: string) => {
+	const res = await http.post(`/v1/properties/${propertyId}/bookings`, {
+		token: owner.token,
+		body: { from, to },
+	});
+	return res;
+};
+
+describe("conflicts", () => {
+	it("flags the overlapped direct booking with an event and clears it the same way", async () => {
+		const { id, path } = await propertyWithFeed("booking", {
+			kind: "calendar",
+			body: bookingFeed([]),
+		});
+		const manual = await direct(id, "2031-05-01", "2031-05-05");
+		expect(manual.status).toBe(201);
+
+		const stay = { uid: "flag@booking.com", from: "2031-05-03", to: "2031-05-07" };
+		feeds.set(path, { kind: "calendar", body: bookingFeed([stay]) });
+		expect(await sync(id, "booking")).toMatchObject({ created: 1 });
+		expect(await getBooking(manual.body.id)).toMatchObject({ has_conflict: true });
+		const [flagged] = await eventually(async () => {
+			const found = updatesOf(manual.body.id, "has_conflict");
+			return found.length ? found : undefined;
+		});
+		expect(flagged.data).toMatchObject({
+			changed_fields: ["has_conflict"],
+			previous: { from: "2031-05-01", to: "2031-05-05", status: "confirmed" },
+		});
+
+		// The channel moves the stay away: the flag clears on this same sync, with an event.
+		feeds.set(path, { kind: "calendar", body: bookingFeed([{ ...stay, from: "2031-05-05" }]) });
+		expect(await sync(id, "booking")).toMatchObject({ updated: 1 });
+		expect(await getBooking(manual.body.id)).toMatchObject({ has_conflict: false });
+		await eventually(async () =>
+			updatesOf(manual.body.id, "has_conflict").length === 2 ? true : undefined,
+		);
+		const imported = (await bookingsOf(id)).find((b) => b.source === "ical");
+		expect(imported).toMatchObject({ from: "2031-05-05", has_conflict: false });
+
+		// Nothing changes on the next sync: no further event.
+		await sync(id, "booking");
+		expect(updatesOf(manual.body.id, "has_conflict")).toHaveLength(2);
+	});
+});
+
+describe("a UID that comes back after ical_removed", () => {
+	/** Drops the stay from the feed until its booking is cancelled (an empty feed would fail). */
+	async function vanish(id: string, path: string) {
+		const other = airbnbBlocked(`other-${id}@airbnb.com`, "2032-01-01", "2032-01-02");
+		feeds.set(path, { kind: "calendar", body: airbnbFeed([other]) });
+		for (let n = 0; n < MISSING_FETCHES_TO_CANCEL; n++) await sync(id, "airbnb");
+	}
+
+	it("restores the same booking, holding its nights again", async () => {
+		const stay = airbnbReserved("back@airbnb.com", "2031-06-01", "2031-06-04", "HMBACK1");
+		const { id, path } = await propertyWithFeed("airbnb", {
+			kind: "calendar",
+			body: airbnbFeed([stay]),
+		});
+		const [original] = await bookingsOf(id);
+		await vanish(id, path);
+		expect(await bookingsOf(id)).toContainEqual(
+			expect.objectContaining({ _id: original._id, status: "cancelled" }),
+		);
+		expect((await direct(id, "2031-06-02", "2031-06-03")).status).toBe(201);
+		// That direct booking was only a probe that the nights were free: give them back.
+		const probe = (await bookingsOf(id)).find((b) => b.source === "manual");
+		await http.patch(`/v1/bookings/${probe._id}`, {
+			token: owner.token,
+			body: { status: "cancelled" },
+		});
+
+		feeds.set(path, { kind: "calendar", body: airbnbFeed([stay]) });
+		expect(await sync(id, "airbnb")).toMatchObject({ created: 0, updated: 1 });
+		const imported = (await bookingsOf(id)).filter(
+			(b) => b.source === "ical" && b.type === "reservation",
+		);
+		expect(imported).toHaveLength(1);
+		expect(imported[0]).toMatchObject({
+			_id: original._id,
+			status: "confirmed",
+			cancelled_at: null,
+			has_conflict: false,
+		});
+		expect((await direct(id, "2031-06-02", "2031-06-03")).status).toBe(409);
+		await eventually(async () => updatesOf(original._id, "status").length || undefined);
+		expect(updatesOf(original._id, "status")[0].data.previous.status).toBe("cancelled");
+	});
+
+	it("restores it as a conflict when a direct booking took its nights meanwhile", async () => {
+		const stay = airbnbReserved("taken@airbnb.com", "2031-06-10", "2031-06-14", "HMTAKEN1");
+		const { id, path } = await propertyWithFeed("airbnb", {
+			kind: "calendar",
+			body: airbnbFeed([stay]),
+		});
+		const [original] = await bookingsOf(id);
+		await vanish(id, path);
+		const manual = await direct(id, "2031-06-12", "2031-06-16");
+		expect(manual.status).toBe(201);
+
+		feeds.set(path, { kind: "calendar", body: airbnbFeed([stay]) });
+		expect(await sync(id, "airbnb")).toMatchObject({ created: 0, updated: 1 });
+		const imported = (await bookingsOf(id)).filter(
+			(b) => b.source === "ical" && b.type === "reservation",
+		);
+		expect(imported).toHaveLength(1);
+		expect(imported[0]).toMatchObject({
+			_id: original._id,
+			status: "confirmed",
+			has_conflict: true,
+		});
+		expect(await getBooking(manual.body.id)).toMatchObject({ has_conflict: true });
+		// The direct booking keeps its nights: the restored one holds none.
+		expect(await service().models.NightClaim.countDocuments({ booking_id: original._id })).toBe(
+			0,
+		);
+	});
+
+	it("never revives a booking the host cancelled", async () => {
+		const stay = airbnbReserved("host@airbnb.com", "2031-06-20", "2031-06-22", "HMHOST1");
+		const { id } = await propertyWithFeed("airbnb", {
+			kind: "calendar",
+			body: airbnbFeed([stay]),
+		});
+		const [booking] = await bookingsOf(id);
+		await http.patch(`/v1/bookings/${booking._id}`, {
+			token: owner.token,
+			body: { status: "cancelled" },
+		});
+		expect(await sync(id, "airbnb")).toMatchObject({ created: 0, updated: 0 });
+		expect((await bookingsOf(id)).map((b) => b.status)).toEqual(["cancelled"]);
+	});
+});
+
+describe("fetching", () => {
+	it.each(["etag", "last-modified"] as const)(
+		"sends a conditional GET and keeps everything on 304 (%s)",
+		async (validators) => {
+			const first = airbnbReserved(
+				`c-${validators}@airbnb.com`,
+				"2031-09-01",
+				"2031-09-03",
+				"HMC1",
+			);
+			const { id, path } = await propertyWithFeed("airbnb", {
+				kind: "calendar",
+				body: airbnbFeed([first]),
+				validators,
+			});
+			const before = await bookingsOf(id);
+
+			expect(await sync(id, "airbnb")).toMatchObject({
+				status: "ok",
+				created: 0,
+				updated: 0,
+				cancelled: 0,
+			});
+			expect(feeds.notModified(path)).toBe(1);
+			expect(await bookingsOf(id)).toEqual(before);
+			const feed = await service().models.IcalFeed.findById(`${id}:airbnb`).lean();
+			expect(feed).toMatchObject({ status: "ok", events_count: 1 });
+
+			// A changed calendar has new validators: it is fetched and applied in full.
+			const second = airbnbReserved(
+				`d-${validators}@airbnb.com`,
+				"2031-09-05",
+				"2031-09-07",
+				"HMC2",
+			);
+			feeds.set(path, {
+				kind: "calendar",
+				body: airbnbFeed([first, second]),
+				validators,
+			});
+			expect(await sync(id, "airbnb")).toMatchObject({ status: "ok", created: 1 });
+			expect(feeds.notModified(path)).toBe(1);
+		},
+	);
+
+	it("fails a feed that hangs at ICAL_FETCH_TIMEOUT_MS and keeps its bookings", async () => {
+		const stay = airbnbReserved("hang@airbnb.com", "2031-10-01", "2031-10-03", "HMHANG1");
+		const { id, path } = await propertyWithFeed("airbnb", {
+			kind: "calendar",
+			body: airbnbFeed([stay]),
+		});
+		feeds.set(path, { kind: "hang" });
+
+		const started = Date.now();
+		expect(await sync(id, "airbnb")).toMatchObject({ status: "error", error: "timeout" });
+		const elapsed = Date.now() - started;
+		expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+		expect(elapsed).toBeLessThan(TIMEOUT_MS + 5_000);
+		const feed = await service().models.IcalFeed.findById(`${id}:airbnb`).lean();
+		expect(feed).toMatchObject({ status: "error", last_error: "timeout" });
+		expect((await bookingsOf(id)).map((b) => b.status)).toEqual(["confirmed"]);
+	});
+});
