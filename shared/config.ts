@@ -61,6 +61,8 @@ export interface Config {
 	icalFetchTimeoutMs: number;
 	/** Floor on the answer time of public task-link look-ups, so a wrong token looks right. */
 	publicLinkMinResponseMs: number;
+	/** Accounts whose public task links only show the task: no start or complete (§14.10). */
+	publicTaskActionsDisabledAccounts: string[];
 }
 
 const DEV_JWT_SECRET = "kasify-local-development-secret-change-me";
@@ -173,6 +175,9 @@ export function loadConfig(): Config {
 		),
 		icalFetchTimeoutMs: Math.max(1, integer("ICAL_FETCH_TIMEOUT_MS", 15_000)),
 		publicLinkMinResponseMs: integer("PUBLIC_LINK_MIN_RESPONSE_MS", 200),
+		publicTaskActionsDisabledAccounts: list(
+			process.env.PUBLIC_TASK_ACTIONS_DISABLED_ACCOUNTS,
+		).map((id) => id.toLowerCase()),
 	};
 }
 

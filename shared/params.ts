@@ -3,6 +3,8 @@
  * that the same kind of field is validated, and documented, the same way everywhere.
  */
 
+import { DATE_PATTERN } from "./local-dates";
+
 /** Zero-based page index and page size from the query string (§1.6). */
 export function pagination(maxSize = 100) {
 	return {
@@ -20,6 +22,15 @@ export function pagination(maxSize = 100) {
 }
 
 export const uuidParam = { type: "uuid" } as const;
+
+/** An optional property-local date query parameter, `YYYY-MM-DD` (§1.3). */
+export const optionalDateParam = {
+	type: "string",
+	trim: true,
+	optional: true,
+	pattern: DATE_PATTERN,
+	messages: { stringPattern: "Use YYYY-MM-DD." },
+} as const;
 
 /** A required string, trimmed, between `min` and `max` characters. */
 export const requiredText = (max: number, min = 1) =>

@@ -3,20 +3,13 @@
  * next month (clamped to that month's end); `to` ≥ `from` and at most 366 days inclusive.
  */
 import { ApiError, invalidParameter } from "../../shared/errors";
-import { DATE_PATTERN, isValidDate, nightsCount } from "../../shared/local-dates";
+import { isValidDate, nightsCount } from "../../shared/local-dates";
+import { optionalDateParam } from "../../shared/params";
 
 const MAX_DAYS = 366;
 
-const date = {
-	type: "string",
-	trim: true,
-	optional: true,
-	pattern: DATE_PATTERN,
-	messages: { stringPattern: "Use YYYY-MM-DD." },
-} as const;
-
 /** Query parameters shared by both calendar operations. */
-export const windowParams = { from: date, to: date } as const;
+export const windowParams = { from: optionalDateParam, to: optionalDateParam } as const;
 
 export interface WindowQuery {
 	from?: string;

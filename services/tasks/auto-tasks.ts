@@ -11,7 +11,7 @@ import { newId } from "../../shared/ids";
 import { autoWindow } from "./auto-schedule";
 import { propertyFact } from "./facts";
 import type { AutoTaskLinkDoc, TaskDoc } from "./models";
-import { newTokenFields } from "./public-token";
+import { newTaskDoc } from "./new-task";
 import type { BookingStay, TaskPropertyFacts, TasksService } from "./service-types";
 import { cancelTask, moveTask, restoreTask } from "./system-writes";
 import { createdData, taskEvent } from "./task-events";
@@ -65,29 +65,18 @@ export async function ensureAutoTask(
 	if (await this.models.Task.exists({ _id: link.task_id })) return;
 
 	const { from, to } = autoWindow(stay, property);
-	const now = new Date();
-	const task = {
-		_id: link.task_id,
-		property_id: stay.property_id,
-		account_id: property.account_id,
-		task_type: "cleaning",
-		status: "pending",
-		assigned_to: property.default_cleaner_id,
+	const task = newTaskDoc({
+		id: link.task_id,
+		propertyId: stay.property_id,
+		accountId: property.account_id,
+		taskType: "cleaning",
+		assignedTo: property.default_cleaner_id,
 		from,
 		to,
-		booking_id: stay.id,
+		bookingId: stay.id,
 		notes: null,
-		job_report: null,
-		started_at: null,
-		completed_at: null,
-		cancelled_at: null,
-		auto_created: true,
-		schedule_pinned: false,
-		...newTokenFields(),
-		created_at: now,
-		updated_at: now,
-		deleted_at: null,
-	} as unknown as TaskDoc;
+		autoCreated: true,
+	});
 	const created = taskEvent({ ctx: null, via: "api" }, task, "task.created", createdData(task));
 	if (event?.request_id) created.request_id = event.request_id;
 	try {

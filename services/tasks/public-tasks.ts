@@ -5,7 +5,8 @@
  * only. Changes made through the link are recorded with the `public_link` actor.
  */
 import type { RequestContext } from "../../shared/context";
-import { notFound } from "../../shared/errors";
+import { config } from "../../shared/config";
+import { forbidden, notFound } from "../../shared/errors";
 import { nextBookings, propertyFacts, userNames } from "./facts";
 import type { TaskDoc } from "./models";
 import { withPublicTask } from "./public-token";
@@ -13,6 +14,20 @@ import type { TasksService } from "./service-types";
 import { completeTask, startTask } from "./workflow";
 
 const instant = (value: Date | null | undefined) => (value ? value.toISOString() : null);
+
+/**
+ * Whether the task's account lets its public links start and complete tasks (§14.10).
+ * TODO: the switch is the operator's (configuration) — hosts cannot flip it through the API
+ * until accounts gains such a setting.
+ */
+const actionsAllowed = (task: TaskDoc) =>
+	!config().publicTaskActionsDisabledAccounts.includes(task.account_id);
+
+function checkActionsAllowed(task: TaskDoc): void {
+	if (!actionsAllowed(task)) {
+		throw forbidden("This account does not allow starting or completing tasks by link.");
+	}
+}
 
 type Facts = Awaited<ReturnType<typeof propertyFacts>>;
 
@@ -56,10 +71,8 @@ async function publicView(
 			cover_image_url: property?.cover_image_url ?? null,
 		},
 		next_booking: next.get(task._id) ?? null,
-		// TODO: an account setting that turns public-link actions off (§14.10: 403, both flags
-		// false) — accounts has no such setting yet, so every link may start and complete.
-		can_start: task.status === "pending",
-		can_complete: task.status === "in_progress",
+		can_start: actionsAllowed(task) && task.status === "pending",
+		can_complete: actionsAllowed(task) && task.status === "in_progress",
 	};
 }
 
@@ -75,6 +88,7 @@ export function getPublicTask(this: TasksService, ctx: TokenContext) {
 export function startPublicTask(this: TasksService, ctx: TokenContext) {
 	return withPublicTask.call(this, ctx.params.token, async (task) => {
 		const facts = await liveFacts.call(this, ctx, task);
+		checkActionsAllowed(task);
 		const saved = await startTask.call(this, task, { ctx, via: "public_link" });
 		return publicView.call(this, ctx, saved, facts);
 	});
@@ -83,6 +97,7 @@ export function startPublicTask(this: TasksService, ctx: TokenContext) {
 export function completePublicTask(this: TasksService, ctx: TokenContext) {
 	return withPublicTask.call(this, ctx.params.token, async (task) => {
 		const facts = await liveFacts.call(this, ctx, task);
+		checkActionsAllowed(task);
 		const cause = { ctx, via: "public_link" } as const;
 		const saved = await completeTask.call(this, task, cause, ctx.params.job_report);
 		return publicView.call(this, ctx, saved, facts);

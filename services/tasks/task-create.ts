@@ -2,14 +2,13 @@
 import { created, registeredCaller, type RequestContext } from "../../shared/context";
 import { validationFailed, type ErrorDetail } from "../../shared/errors";
 import { outboxEntries } from "../../shared/events/outbox";
-import { newId } from "../../shared/ids";
 import { emptyToNull } from "../../shared/params";
 import { propertyAccessOf } from "../../shared/permissions";
 import { checkAssignee } from "./assignment";
 import { propertyFact } from "./facts";
-import type { TaskDoc, TaskType } from "./models";
+import type { TaskType } from "./models";
 import { presentTask } from "./present";
-import { newTokenFields } from "./public-token";
+import { newTaskDoc } from "./new-task";
 import type { TasksService } from "./service-types";
 import { createdData, taskEvent } from "./task-events";
 import { checkBooking, checkWindow, parseInstant } from "./task-input";
@@ -39,29 +38,17 @@ export async function createTask(this: TasksService, ctx: RequestContext<TaskBod
 			(await propertyFact.call(this, ctx, access.propertyId))?.default_cleaner_id ?? null;
 	}
 
-	const now = new Date();
-	const task = {
-		_id: newId(),
-		property_id: access.propertyId,
-		account_id: access.accountId,
-		task_type: taskType,
-		status: "pending",
-		assigned_to: assignee,
+	const task = newTaskDoc({
+		propertyId: access.propertyId,
+		accountId: access.accountId,
+		taskType,
+		assignedTo: assignee,
 		from,
 		to,
-		booking_id: bookingId,
+		bookingId,
 		notes: emptyToNull(params.notes),
-		job_report: null,
-		started_at: null,
-		completed_at: null,
-		cancelled_at: null,
-		auto_created: false,
-		schedule_pinned: false,
-		...newTokenFields(),
-		created_at: now,
-		updated_at: now,
-		deleted_at: null,
-	} as unknown as TaskDoc;
+		autoCreated: false,
+	});
 	const event = taskEvent({ ctx, via: "api" }, task, "task.created", createdData(task));
 	await this.models.Task.create({ ...task, outbox: outboxEntries(event) });
 	await this.flushOutbox("Task", task._id);

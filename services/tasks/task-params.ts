@@ -2,8 +2,7 @@
  * Parameter rules of the task body (§14.2, §14.5, §14.7) and list queries (§14.1). Patterns
  * are strings, never RegExp objects: action definitions travel through the registry as JSON.
  */
-import { optionalText, pagination } from "../../shared/params";
-import { DATE_PATTERN } from "../../shared/local-dates";
+import { optionalDateParam, optionalText, pagination } from "../../shared/params";
 import { TASK_STATUSES, TASK_TYPES } from "./models";
 
 /** An ISO 8601 instant with an explicit offset; the handler checks it is a real one. */
@@ -15,14 +14,6 @@ const instant = {
 	trim: true,
 	pattern: INSTANT_PATTERN,
 	messages: { stringPattern: "Use an ISO 8601 instant, e.g. 2025-07-04T09:00:00Z." },
-} as const;
-
-const date = {
-	type: "string",
-	trim: true,
-	optional: true,
-	pattern: DATE_PATTERN,
-	messages: { stringPattern: "Use YYYY-MM-DD." },
 } as const;
 
 const nullableUuid = { type: "uuid", optional: true, nullable: true } as const;
@@ -62,8 +53,8 @@ export const listParams = {
 	},
 	status: { type: "enum", values: TASK_STATUSES, optional: true },
 	task_type: { type: "enum", values: TASK_TYPES, optional: true },
-	scheduled_from: date,
-	scheduled_to: date,
+	scheduled_from: optionalDateParam,
+	scheduled_to: optionalDateParam,
 	include_cancelled: { type: "boolean", convert: true, optional: true, default: false },
 } as const;
 

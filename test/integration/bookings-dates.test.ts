@@ -1,10 +1,5 @@
 /** Property-local dates and times of bookings (§1.3), across daylight-saving changes. */
-import {
-	isValidDate,
-	localInstant,
-	localToday,
-	nightsBetween,
-} from "../../shared/local-dates";
+import { isValidDate, localInstant, localToday, nightsBetween } from "../../shared/local-dates";
 
 it("lists the nights of a stay, the departure day excluded", () => {
 	expect(nightsBetween("2030-02-27", "2030-03-02")).toEqual([

@@ -4,46 +4,22 @@
  * `blocked` event in both calendar views (§6.1, §6.2) through the gateway, with the stay's
  * cleaning task from the tasks service, and follows the feed when it changes.
  */
-import accounts from "../../services/accounts/accounts.service";
-import bookings from "../../services/bookings/bookings.service";
-import properties from "../../services/properties/properties.service";
 import tasks from "../../services/tasks/tasks.service";
-import {
-	airbnbBlocked,
-	airbnbFeed,
-	airbnbReserved,
-	startIcalServer,
-	type FakeIcalServer,
-} from "../fakes/ical-server";
-import { client } from "../helpers/http";
-import { allowPrivateOutbound } from "../helpers/private-outbound";
-import { eventually, startStack, type Stack } from "../helpers/stack";
-import {
-	createProperty,
-	geoStub,
-	registerUser,
-	type Http,
-	type TestUser,
-} from "./properties-fixtures";
+import { airbnbBlocked, airbnbFeed, airbnbReserved } from "../fakes/ical-server";
+import { eventually } from "../helpers/stack";
+import { createProperty, type Http, type TestUser } from "./properties-fixtures";
+import { startIcalWorld, type IcalWorld } from "./ical-fixtures";
 
-let stack: Stack;
+let world: IcalWorld;
 let http: Http;
 let owner: TestUser;
-let feeds: FakeIcalServer;
-let restoreOutbound: () => void;
+let feeds: IcalWorld["feeds"];
 
 beforeAll(async () => {
-	restoreOutbound = allowPrivateOutbound();
-	feeds = await startIcalServer();
-	stack = await startStack("icalcalendar", [accounts, geoStub, properties, bookings, tasks]);
-	http = client(stack.url);
-	owner = await registerUser(http, "icalcalendar-owner");
+	world = await startIcalWorld("icalcalendar", [tasks]);
+	({ http, owner, feeds } = world);
 });
-afterAll(async () => {
-	await stack?.stop();
-	await feeds?.close();
-	restoreOutbound?.();
-});
+afterAll(() => world?.stop());
 
 const WINDOW = "?from=2031-03-01&to=2031-03-31";
 
@@ -91,12 +67,7 @@ it("shows an Airbnb feed's reservations and blocks in both calendars", async () 
 	// The feed moves the stay and drops the block: one sync later both calendars follow.
 	const moved = { ...reserved, from: "2031-03-09", to: "2031-03-12" };
 	feeds.set(path, { kind: "calendar", body: airbnbFeed([moved]) });
-	await eventually(async () => {
-		const outcome = await stack.brokers
-			.get("bookings")
-			?.call("bookings.syncFeed", { propertyId: property.id, source: "airbnb" });
-		return outcome === "busy" || outcome === null ? undefined : outcome;
-	}, 20_000);
+	await world.sync(property.id, "airbnb");
 	const after = [
 		["booking", "Airbnb", "2031-03-09", "2031-03-12", "airbnb", 1],
 		["task", "Cleaning", "2031-03-12", "2031-03-12", null, null],

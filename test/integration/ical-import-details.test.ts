@@ -4,68 +4,40 @@
  * booking; a conditional GET answered 304 changes nothing; a feed that hangs fails at the
  * configured ICAL_FETCH_TIMEOUT_MS.
  */
-import accounts from "../../services/accounts/accounts.service";
-import bookings from "../../services/bookings/bookings.service";
 import { MISSING_FETCHES_TO_CANCEL } from "../../services/bookings/ical/apply";
-import properties from "../../services/properties/properties.service";
 import {
 	airbnbBlocked,
 	airbnbFeed,
 	airbnbReserved,
 	bookingFeed,
-	startIcalServer,
-	type FakeIcalServer,
 	type Reply,
 } from "../fakes/ical-server";
 import { eventRecorder } from "../helpers/event-recorder";
-import { client } from "../helpers/http";
-import { overrideEnv } from "../helpers/env";
-import { cleanUp, eventually, startStack, type Stack } from "../helpers/stack";
-import {
-	createProperty,
-	geoStub,
-	registerUser,
-	type Http,
-	type TestUser,
-} from "./properties-fixtures";
+import { eventually } from "../helpers/stack";
+import { createProperty, type Http, type TestUser } from "./properties-fixtures";
+import { startIcalWorld, type FeedSource, type IcalWorld } from "./ical-fixtures";
 
 const TIMEOUT_MS = 1_500;
 const { service: listener, received } = eventRecorder("icaldetails", ["booking.updated"]);
 
-let stack: Stack;
+let world: IcalWorld;
 let http: Http;
 let owner: TestUser;
-let feeds: FakeIcalServer;
-let restoreEnv: () => void;
+let feeds: IcalWorld["feeds"];
 
 beforeAll(async () => {
-	restoreEnv = overrideEnv({
-		ALLOW_PRIVATE_OUTBOUND: "true",
+	world = await startIcalWorld("icaldetails", [listener], {
 		ICAL_FETCH_TIMEOUT_MS: String(TIMEOUT_MS),
 	});
-	feeds = await startIcalServer();
-	stack = await startStack("icaldetails", [accounts, geoStub, properties, bookings, listener]);
-	http = client(stack.url);
-	owner = await registerUser(http, "icaldetails-owner");
+	({ http, owner, feeds } = world);
 });
-afterAll(async () => {
-	await stack?.stop();
-	await cleanUp(stack.namespace, ["icaldetails"]);
-	await feeds?.close();
-	restoreEnv?.();
-});
+afterAll(() => world?.stop());
 
-const service = () => stack.brokers.get("bookings")?.getLocalService("bookings") as any;
+const service = () => world.bookingsService();
 
-/** Syncs now, waiting out a sync already running (the one property.created starts). */
-const sync = (propertyId: string, source: "airbnb" | "booking") =>
-	eventually(async () => {
-		const outcome = await service().broker.call("bookings.syncFeed", { propertyId, source });
-		return outcome === "busy" || outcome === null ? undefined : outcome;
-	}, 20_000);
+const sync = (propertyId: string, source: FeedSource) => world.sync(propertyId, source);
 
-const bookingsOf = async (propertyId: string) =>
-	(await service().models.Booking.find({ property_id: propertyId }).lean()) as any[];
+const bookingsOf = (propertyId: string) => world.bookingsOf(propertyId);
 
 const getBooking = async (id: string) =>
 	(await http.get(`/v1/bookings/${id}`, { token: owner.token })).body;

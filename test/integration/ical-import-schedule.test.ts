@@ -2,49 +2,25 @@
  * Who syncs an iCal feed and when (§11.11): one replica per interval and one sync of a feed
  * at a time, decided by unique lease inserts; feeds follow the property's URLs and go with it.
  */
-import accounts from "../../services/accounts/accounts.service";
-import bookings from "../../services/bookings/bookings.service";
 import { syncDueFeeds, syncExclusive } from "../../services/bookings/ical/schedule";
-import properties from "../../services/properties/properties.service";
-import {
-	airbnbFeed,
-	airbnbReserved,
-	startIcalServer,
-	type FakeIcalServer,
-} from "../fakes/ical-server";
-import { client } from "../helpers/http";
-import { overrideEnv } from "../helpers/env";
-import { eventually, startStack, type Stack } from "../helpers/stack";
-import {
-	createProperty,
-	geoStub,
-	propertyBody,
-	registerUser,
-	type Http,
-	type TestUser,
-} from "./properties-fixtures";
+import { airbnbFeed, airbnbReserved } from "../fakes/ical-server";
+import { eventually } from "../helpers/stack";
+import { createProperty, propertyBody, type Http, type TestUser } from "./properties-fixtures";
+import { startIcalWorld, type IcalWorld } from "./ical-fixtures";
 
-let stack: Stack;
+let world: IcalWorld;
 let http: Http;
 let owner: TestUser;
-let feeds: FakeIcalServer;
-let restoreEnv: () => void;
+let feeds: IcalWorld["feeds"];
 
 beforeAll(async () => {
 	// A hanging feed is waited out once per test: a short fetch timeout keeps that quick.
-	restoreEnv = overrideEnv({ ALLOW_PRIVATE_OUTBOUND: "true", ICAL_FETCH_TIMEOUT_MS: "3000" });
-	feeds = await startIcalServer();
-	stack = await startStack("icalsched", [accounts, geoStub, properties, bookings]);
-	http = client(stack.url);
-	owner = await registerUser(http, "icalsched-owner");
+	world = await startIcalWorld("icalsched", [], { ICAL_FETCH_TIMEOUT_MS: "3000" });
+	({ http, owner, feeds } = world);
 });
-afterAll(async () => {
-	await stack?.stop();
-	await feeds?.close();
-	restoreEnv?.();
-});
+afterAll(() => world?.stop());
 
-const service = () => stack.brokers.get("bookings")?.getLocalService("bookings") as any;
+const service = () => world.bookingsService();
 const feedOf = (propertyId: string) =>
 	service().models.IcalFeed.findById(`${propertyId}:airbnb`).lean();
 

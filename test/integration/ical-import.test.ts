@@ -3,64 +3,31 @@
  * fetches them from a local fake of Airbnb and Booking.com, and the bookings, the feed status
  * in PropertyDetail.calendars and the events (§19) follow the feeds.
  */
-import accounts from "../../services/accounts/accounts.service";
-import bookings from "../../services/bookings/bookings.service";
-import properties from "../../services/properties/properties.service";
-import {
-	airbnbBlocked,
-	airbnbFeed,
-	airbnbReserved,
-	bookingFeed,
-	startIcalServer,
-	type FakeIcalServer,
-} from "../fakes/ical-server";
+import { airbnbBlocked, airbnbFeed, airbnbReserved, bookingFeed } from "../fakes/ical-server";
 import { eventRecorder } from "../helpers/event-recorder";
-import { client } from "../helpers/http";
-import { allowPrivateOutbound } from "../helpers/private-outbound";
-import { cleanUp, eventually, startStack, type Stack } from "../helpers/stack";
-import {
-	createProperty,
-	geoStub,
-	registerUser,
-	type Http,
-	type TestUser,
-} from "./properties-fixtures";
+import { eventually } from "../helpers/stack";
+import { createProperty, type Http, type TestUser } from "./properties-fixtures";
+import { startIcalWorld, type FeedSource, type IcalWorld } from "./ical-fixtures";
 
 const TYPES = ["booking.created", "booking.updated", "booking.cancelled", "ical.synced"];
 const { service: listener, received } = eventRecorder("icallistener", TYPES);
 
-let stack: Stack;
+let world: IcalWorld;
 let http: Http;
 let owner: TestUser;
-let feeds: FakeIcalServer;
-let restoreOutbound: () => void;
+let feeds: IcalWorld["feeds"];
 
 beforeAll(async () => {
-	restoreOutbound = allowPrivateOutbound();
-	feeds = await startIcalServer();
-	stack = await startStack("icalimport", [accounts, geoStub, properties, bookings, listener]);
-	http = client(stack.url);
-	owner = await registerUser(http, "icalimport-owner");
+	world = await startIcalWorld("icalimport", [listener]);
+	({ http, owner, feeds } = world);
 });
-afterAll(async () => {
-	await stack?.stop();
-	await cleanUp(stack.namespace, ["icallistener"]);
-	await feeds?.close();
-	restoreOutbound?.();
-});
+afterAll(() => world?.stop());
 
-const service = () => stack.brokers.get("bookings")?.getLocalService("bookings") as any;
+const service = () => world.bookingsService();
 
-/** Syncs now, waiting out a sync already running (the one a URL change starts). */
-const sync = (propertyId: string, source: "airbnb" | "booking") =>
-	eventually(async () => {
-		const outcome = await service().broker.call("bookings.syncFeed", { propertyId, source });
-		// null: the feed does not exist yet (property.created is still on its way).
-		return outcome === "busy" || outcome === null ? undefined : outcome;
-	}, 20_000);
+const sync = (propertyId: string, source: FeedSource) => world.sync(propertyId, source);
 
-const bookingsOf = async (propertyId: string) =>
-	(await service().models.Booking.find({ property_id: propertyId }).lean()) as any[];
+const bookingsOf = (propertyId: string) => world.bookingsOf(propertyId);
 
 const calendarsOf = async (propertyId: string) =>
 	(await http.get(`/v1/properties/${propertyId}`, { token: owner.token })).body.calendars;

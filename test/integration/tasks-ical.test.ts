@@ -4,56 +4,33 @@
  * the same task back when the channel lists the stay again.
  */
 import { MISSING_FETCHES_TO_CANCEL } from "../../services/bookings/ical/apply";
-import {
-	airbnbBlocked,
-	airbnbFeed,
-	airbnbReserved,
-	startIcalServer,
-	type FakeIcalServer,
-} from "../fakes/ical-server";
+import tasks from "../../services/tasks/tasks.service";
+import { airbnbBlocked, airbnbFeed, airbnbReserved } from "../fakes/ical-server";
 import { eventRecorder, handledBy } from "../helpers/event-recorder";
-import { allowPrivateOutbound } from "../helpers/private-outbound";
-import { cleanUp, eventually, type Stack } from "../helpers/stack";
-import { createProperty, type Http } from "./properties-fixtures";
-import { addWorld, startTasksStack, tasksService, type TaskWorld } from "./tasks-fixtures";
+import { eventually } from "../helpers/stack";
+import { createProperty, type Http, type TestUser } from "./properties-fixtures";
+import { startIcalWorld, type IcalWorld } from "./ical-fixtures";
 
 const { service: listener, received } = eventRecorder("tasksicallistener", ["booking.updated"]);
 
-let stack: Stack;
+let world: IcalWorld;
 let http: Http;
-let w: TaskWorld;
-let feeds: FakeIcalServer;
-let restoreOutbound: () => void;
+let owner: TestUser;
+let feeds: IcalWorld["feeds"];
 
 beforeAll(async () => {
-	restoreOutbound = allowPrivateOutbound();
-	feeds = await startIcalServer();
-	({ stack, http } = await startTasksStack("tasksical", [listener]));
-	w = await addWorld(stack, http, "tasksical");
+	world = await startIcalWorld("tasksical", [tasks, listener]);
+	({ http, owner, feeds } = world);
 });
-afterAll(async () => {
-	await stack?.stop();
-	await cleanUp(stack.namespace, ["tasksicallistener"]);
-	await feeds?.close();
-	restoreOutbound?.();
-});
+afterAll(() => world?.stop());
 
-const bookings = () => stack.brokers.get("bookings")?.getLocalService("bookings") as any;
-
-/** Syncs now, waiting out a sync already running (the one property.created starts). */
-const sync = (propertyId: string) =>
-	eventually(async () => {
-		const outcome = await bookings().broker.call("bookings.syncFeed", {
-			propertyId,
-			source: "airbnb",
-		});
-		return outcome === "busy" || outcome === null ? undefined : outcome;
-	}, 20_000);
+const sync = (propertyId: string) => world.sync(propertyId, "airbnb");
+const tasksService = (): any => world.stack.brokers.get("tasks")?.getLocalService("tasks");
 
 /** The automatic task of the property's imported reservation, once `check` holds. */
 const importedTask = (propertyId: string, check: (task: any) => boolean) =>
 	eventually(async () => {
-		const found = await tasksService(stack)
+		const found = await tasksService()
 			.models.Task.find({ property_id: propertyId, auto_created: true })
 			.lean();
 		return found.length === 1 && found[0].outbox.length === 0 && check(found[0])
@@ -66,13 +43,13 @@ it("follows an imported stay: created, cancelled when gone, back when it returns
 	const other = airbnbBlocked("keep@airbnb.com", "2032-01-01", "2032-01-02");
 	const path = "/tasksical/airbnb.ics";
 	feeds.set(path, { kind: "calendar", body: airbnbFeed([stay, other]) });
-	const property = await createProperty(http, w.owner, { airbnb_ical_url: feeds.url(path) });
+	const property = await createProperty(http, owner, { airbnb_ical_url: feeds.url(path) });
 	await sync(property.id);
 
 	const created = await importedTask(property.id, (t) => t.status === "pending");
-	expect(created).toMatchObject({ task_type: "cleaning", assigned_to: w.owner.id });
+	expect(created).toMatchObject({ task_type: "cleaning", assigned_to: owner.id });
 	const listed = await http.get(`/v1/properties/${property.id}/tasks`, {
-		token: w.owner.token,
+		token: owner.token,
 	});
 	expect(listed.body.tasks.map((t: any) => t.id)).toEqual([created._id]);
 
@@ -93,11 +70,11 @@ it("leaves a task the owner cancelled cancelled when the stay comes back", async
 	const other = airbnbBlocked("keep2@airbnb.com", "2032-02-01", "2032-02-02");
 	const path = "/tasksical/owner.ics";
 	feeds.set(path, { kind: "calendar", body: airbnbFeed([stay, other]) });
-	const property = await createProperty(http, w.owner, { airbnb_ical_url: feeds.url(path) });
+	const property = await createProperty(http, owner, { airbnb_ical_url: feeds.url(path) });
 	await sync(property.id);
 	const task = await importedTask(property.id, (t) => t.status === "pending");
 	const cancel = await http.patch(`/v1/tasks/${task._id}`, {
-		token: w.owner.token,
+		token: owner.token,
 		body: { status: "cancelled" },
 	});
 	expect(cancel.status).toBe(200);
@@ -107,7 +84,8 @@ it("leaves a task the owner cancelled cancelled when the stay comes back", async
 	feeds.set(path, { kind: "calendar", body: airbnbFeed([stay, other]) });
 	await sync(property.id);
 	const booking = await eventually(async () => {
-		const found = await bookings()
+		const found = await world
+			.bookingsService()
 			.models.Booking.findOne({ _id: task.booking_id, status: "confirmed" })
 			.lean();
 		return found ?? undefined;
@@ -120,7 +98,7 @@ it("leaves a task the owner cancelled cancelled when the stay comes back", async
 				e.data.booking_id === task.booking_id && e.data.changed_fields.includes("status"),
 		),
 	);
-	await handledBy(tasksService(stack), restore.id);
-	const after = await tasksService(stack).models.Task.findById(task._id).lean();
+	await handledBy(tasksService(), restore.id);
+	const after = await tasksService().models.Task.findById(task._id).lean();
 	expect(after).toMatchObject({ status: "cancelled", cancel_reason: "manual" });
 });

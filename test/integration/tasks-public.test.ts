@@ -3,6 +3,7 @@
  * by token with the `public_link` actor, its validity, the per-IP rate limit, and a wrong
  * token answering no faster than a right one.
  */
+import { overrideEnv } from "../helpers/env";
 import { eventRecorder } from "../helpers/event-recorder";
 import { cleanUp, eventually, type Stack } from "../helpers/stack";
 import type { Http } from "./properties-fixtures";
@@ -151,6 +152,35 @@ it("starts and completes by token, recorded as the public link", async () => {
 	});
 	const owner = await http.get(`/v1/tasks/${task.id}`, { token: w.owner.token });
 	expect(owner.body).toMatchObject({ status: "completed", job_report: "All clean" });
+});
+
+it("refuses start and complete for an account that turned link actions off", async () => {
+	const other = await addWorld(stack, http, "taskpublic-off");
+	const task = await createTask(other, { assigned_to: other.staff.id });
+	const restoreEnv = overrideEnv({
+		PUBLIC_TASK_ACTIONS_DISABLED_ACCOUNTS: other.owner.accountId.toUpperCase(),
+	});
+	try {
+		const view = await open(task.public_token);
+		expect(view.status).toBe(200);
+		expect(view.body).toMatchObject({
+			status: "pending",
+			can_start: false,
+			can_complete: false,
+		});
+		const refused = await act(task.public_token, "start");
+		expect(refused.status).toBe(403);
+		expect(refused.body.error.code).toBe("FORBIDDEN");
+		expect((await act(task.public_token, "complete")).status).toBe(403);
+		// Other accounts' links still work.
+		const mine = await createTask(w, { assigned_to: w.staff.id });
+		expect((await act(mine.public_token, "start")).status).toBe(200);
+	} finally {
+		restoreEnv();
+	}
+	const owner = await http.get(`/v1/tasks/${task.id}`, { token: other.owner.token });
+	expect(owner.body.status).toBe("pending");
+	expect((await act(task.public_token, "start")).status).toBe(200);
 });
 
 it("works until 14 days after the task's to, and never once deleted", async () => {
