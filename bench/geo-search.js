@@ -28,7 +28,7 @@ const path = require("node:path");
 const fs = require("node:fs");
 const harness = require("./harness");
 
-const { CONCURRENCY, measure, ratio, request, run, startStack, table, until } = harness;
+const { CONCURRENCY, measure, ms, ratio, request, run, startStack, table, until } = harness;
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS || 1000);
 const MISSES = Number(process.env.BENCH_MISSES || 1000);
@@ -82,13 +82,14 @@ async function startInProcess() {
 }
 
 function report(rows, baseline) {
-	const header = ["route", "requests", "req/s", "p50 ms", "p99 ms", "req/s vs /health"];
+	const header = ["route", "requests", "failed", "req/s", "p50 ms", "p99 ms", "vs /health"];
 	const lines = rows.map(({ label, result }) => [
 		label,
 		String(result.requests),
+		String(result.failed),
 		result.rps.toFixed(0),
-		result.p50.toFixed(1),
-		result.p99.toFixed(1),
+		ms(result.p50),
+		ms(result.p99),
 		`${ratio(result.rps / baseline.rps)}×`,
 	]);
 	table(header, lines);

@@ -63,27 +63,45 @@ function request(base, pathAndQuery, { method = "GET", headers = {}, body, expec
 /**
  * Sends `paths` with `concurrency` requests in flight; `headers` is an object or a function
  * called per request. With `budgetMs`, no request starts once that time has passed (the
- * count actually sent is in the answer). Answers throughput and latency percentiles.
+ * count actually sent is in the answer). A request that fails (an unexpected status, a reset
+ * socket) is counted in `failed`, with the first such error, and left out of the latencies:
+ * a slow system under a long benchmark should yield a table, not a stack trace. Answers
+ * throughput and latency percentiles (null when nothing succeeded).
  */
 async function measure(base, paths, options = {}) {
 	const { headers = {}, concurrency = CONCURRENCY, budgetMs = Infinity } = options;
 	const latencies = [];
+	let sent = 0;
+	let failed = 0;
+	let firstError = null;
 	let next = 0;
 	const started = process.hrtime.bigint();
 	const elapsedMs = () => Number(process.hrtime.bigint() - started) / 1e6;
 	const worker = async () => {
-		while (next < paths.length && (latencies.length === 0 || elapsedMs() < budgetMs)) {
+		while (next < paths.length && (sent === 0 || elapsedMs() < budgetMs)) {
 			const pathAndQuery = paths[next++];
-			const sent = typeof headers === "function" ? headers() : headers;
-			latencies.push((await request(base, pathAndQuery, { headers: sent })).ms);
+			const requestHeaders = typeof headers === "function" ? headers() : headers;
+			sent += 1;
+			try {
+				const answer = await request(base, pathAndQuery, { headers: requestHeaders });
+				latencies.push(answer.ms);
+			} catch (err) {
+				failed += 1;
+				firstError ??= err.message;
+			}
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, worker));
 	const seconds = elapsedMs() / 1000;
 	latencies.sort((a, b) => a - b);
-	const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+	const at = (q) =>
+		latencies.length === 0
+			? null
+			: latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
 	return {
-		requests: latencies.length,
+		requests: sent,
+		failed,
+		firstError,
 		rps: latencies.length / seconds,
 		p50: at(0.5),
 		p99: at(0.99),
@@ -103,6 +121,9 @@ async function inParallel(items, limit, task) {
 	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 	return results;
 }
+
+/** A latency for a table cell; "–" when no request succeeded. */
+const ms = (value) => (value === null ? "–" : value.toFixed(1));
 
 /** Two decimals, or two significant digits for ratios far below 1. */
 const ratio = (value) => (value >= 0.1 ? value.toFixed(2) : value.toPrecision(2));
@@ -227,6 +248,7 @@ module.exports = {
 	request,
 	measure,
 	inParallel,
+	ms,
 	ratio,
 	table,
 	startStack,
