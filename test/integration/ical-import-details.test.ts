@@ -38,6 +38,8 @@ const service = () => world.bookingsService();
 const sync = (propertyId: string, source: FeedSource) => world.sync(propertyId, source);
 
 const bookingsOf = (propertyId: string) => world.bookingsOf(propertyId);
+const importedReservations = async (propertyId: string) =>
+	(await bookingsOf(propertyId)).filter((b) => b.source === "ical" && b.type === "reservation");
 
 const getBooking = async (id: string) =>
 	(await http.get(`/v1/bookings/${id}`, { token: owner.token })).body;
@@ -139,9 +141,7 @@ describe("a UID that comes back after ical_removed", () => {
 
 		feeds.set(path, { kind: "calendar", body: airbnbFeed([stay]) });
 		expect(await sync(id, "airbnb")).toMatchObject({ created: 0, updated: 1 });
-		const imported = (await bookingsOf(id)).filter(
-			(b) => b.source === "ical" && b.type === "reservation",
-		);
+		const imported = await importedReservations(id);
 		expect(imported).toHaveLength(1);
 		expect(imported[0]).toMatchObject({
 			_id: original._id,
@@ -167,9 +167,7 @@ describe("a UID that comes back after ical_removed", () => {
 
 		feeds.set(path, { kind: "calendar", body: airbnbFeed([stay]) });
 		expect(await sync(id, "airbnb")).toMatchObject({ created: 0, updated: 1 });
-		const imported = (await bookingsOf(id)).filter(
-			(b) => b.source === "ical" && b.type === "reservation",
-		);
+		const imported = await importedReservations(id);
 		expect(imported).toHaveLength(1);
 		expect(imported[0]).toMatchObject({
 			_id: original._id,
