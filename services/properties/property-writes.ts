@@ -54,8 +54,7 @@ export async function createProperty(this: PropertiesService, ctx: BodyContext) 
 		outbox: outboxEntries(event),
 	});
 	await this.flushOutbox("Property", id);
-	// TODO: start the first import of any iCal URL given (§11.11) once iCal import exists
-	// (bookings service); it will react to property.created.
+	// The bookings service fetches any iCal URL given when it sees property.created (§11.11).
 	this.logger.info(`Property ${id} created in account ${caller.accountId}`);
 
 	const property = await this.models.Property.findById(id).lean<PropertyDoc>();
@@ -108,8 +107,25 @@ export async function replaceProperty(this: PropertiesService, ctx: BodyContext)
 	const access = propertyAccessOf(ctx);
 	const property = await loadLiveProperty.call(this, access.propertyId);
 	const fields = await fullFields(ctx, ctx.params);
-	// TODO: PUT re-syncs every non-null iCal feed at once (§11.4); iCal import belongs to bookings.
-	return saveChanges.call(this, ctx, access, property, fields);
+	const saved = await saveChanges.call(this, ctx, access, property, fields);
+	if (fields.airbnb_ical_url || fields.booking_ical_url) requestResync.call(this, ctx, saved.id);
+	return saved;
+}
+
+/**
+ * A PUT re-syncs the property's iCal feeds at once (§11.4). Not awaited: the fetches run in
+ * the bookings service and the answer does not wait for them. If bookings cannot be asked,
+ * the feeds keep their schedule; nothing is lost but the immediacy.
+ */
+function requestResync(this: PropertiesService, ctx: BodyContext, propertyId: string) {
+	ctx.call("bookings.resyncFeeds", { propertyId }, { timeout: 10_000, retries: 0 }).catch(
+		(err: Error) => {
+			this.logger.warn(
+				`iCal re-sync after PUT of property ${propertyId} not started (${err.message}); ` +
+					"its feeds are fetched on schedule",
+			);
+		},
+	);
 }
 
 /** PATCH: JSON Merge Patch of the patchable fields. */

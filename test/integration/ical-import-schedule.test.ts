@@ -33,7 +33,14 @@ async function propertyWithFeed(path: string) {
 		airbnb_ical_url: feeds.url(path),
 		booking_ical_url: null,
 	});
-	await eventually(async () => ((await feedOf(property.id))?.status === "ok" ? true : undefined));
+	// Settled: the first sync has written its result and let go of its lease.
+	await eventually(async () => {
+		if ((await feedOf(property.id))?.status !== "ok") return undefined;
+		const running = await service().models.IcalLease.countDocuments({
+			_id: `${property.id}:airbnb:running`,
+		});
+		return running === 0 ? true : undefined;
+	});
 	return property.id as string;
 }
 
@@ -67,6 +74,34 @@ it("syncs a due feed once per interval, whichever replica ticks", async () => {
 	// Just synced: not due again in the next interval's first tick.
 	await syncDueFeeds.call(service(), Date.now() + 60_000);
 	expect(feeds.hits("/sched/due.ics")).toBe(before + 1);
+});
+
+it("re-fetches the feeds at once on PUT, even when their URLs stay the same", async () => {
+	const id = await propertyWithFeed("/sched/put.ics");
+	const before = feeds.hits("/sched/put.ics");
+	const synced = (await feedOf(id)).last_sync_at.getTime();
+	const put = await http.put(`/v1/properties/${id}`, {
+		token: owner.token,
+		body: propertyBody({
+			name: "Renamed by PUT",
+			airbnb_ical_url: feeds.url("/sched/put.ics"),
+			booking_ical_url: null,
+		}),
+	});
+	expect(put.status).toBe(200);
+	await eventually(async () => {
+		const feed = await feedOf(id);
+		return feed.last_sync_at.getTime() > synced ? true : undefined;
+	}, 20_000);
+	expect(feeds.hits("/sched/put.ics")).toBe(before + 1);
+
+	// PATCH cannot change the URLs (§11.5) and does not re-sync.
+	const patch = await http.patch(`/v1/properties/${id}`, {
+		token: owner.token,
+		body: { name: "Renamed by PATCH" },
+	});
+	expect(patch.status).toBe(200);
+	expect(feeds.hits("/sched/put.ics")).toBe(before + 1);
 });
 
 it("follows a changed URL at once and drops the feeds of a deleted property", async () => {

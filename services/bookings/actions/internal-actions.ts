@@ -2,7 +2,7 @@
 import type { ServiceActionsSchema } from "moleculer";
 import { uuidParam } from "../../../shared/params";
 import type { RequestContext } from "../../../shared/context";
-import { feedIdOf, feedStatus } from "../ical/feeds";
+import { feedIdOf, feedStatus, resyncFeeds } from "../ical/feeds";
 import type { FeedSource } from "../ical/parse";
 import { syncExclusive } from "../ical/schedule";
 import { upcomingForProperty } from "../property-deleted";
@@ -23,6 +23,13 @@ export const internalActions: ServiceActionsSchema = {
 		visibility: "public",
 		params: { propertyId: uuidParam },
 		handler: feedStatus,
+	},
+
+	/** Fetches every feed of the property now, in the background: properties' PUT (§11.4). */
+	resyncFeeds: {
+		visibility: "public",
+		params: { propertyId: uuidParam },
+		handler: resyncFeeds,
 	},
 
 	/** Syncs one feed now (operators, tests); `"busy"` when a sync of it is running. */

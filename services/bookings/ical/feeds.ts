@@ -42,6 +42,31 @@ export async function onPropertyChanged(this: BookingsService, event: DomainEven
 	}
 }
 
+/**
+ * `bookings.resyncFeeds`, asked by properties after a PUT (§11.4): every configured feed of
+ * the property is fetched at once, in the background. The feeds first follow the URLs, as on
+ * property.updated; whichever of the two sees a new URL first syncs it, so a changed feed is
+ * fetched once (twice only if both read the old URL at the same moment, which is harmless).
+ */
+export async function resyncFeeds(
+	this: BookingsService,
+	ctx: RequestContext<{ propertyId: string }>,
+) {
+	const propertyId = ctx.params.propertyId.toLowerCase();
+	const urls = await ctx.call<FeedUrls | null, { propertyId: string }>("properties.icalFeedsOf", {
+		propertyId,
+	});
+	await setFeeds.call(this, propertyId, urls);
+	const sources = (Object.keys(FIELDS) as FeedSource[]).filter((s) => urls?.[FIELDS[s]]);
+	for (const source of sources) {
+		const feedId = feedIdOf(propertyId, source);
+		syncSoon.call(this, feedId).catch((err: unknown) => {
+			this.logger.error(`Re-sync of iCal feed ${feedId} after a PUT failed`, err);
+		});
+	}
+	return { sources };
+}
+
 /** Creates, re-points or drops the property's feeds; answers the ids to sync now. */
 export async function setFeeds(
 	this: BookingsService,
