@@ -1,6 +1,6 @@
 /** The accounts service's collections: users (each with one account) and API tokens. */
 import { Schema, type Connection, type InferSchemaType } from "mongoose";
-import { outboxPath } from "../../shared/events/outbox";
+import { indexOutbox, outboxPath } from "../../shared/events/outbox";
 
 const userSchema = new Schema(
 	{
@@ -25,6 +25,7 @@ const userSchema = new Schema(
 	},
 	{ versionKey: false, collection: "users" },
 );
+indexOutbox(userSchema);
 userSchema.index({ sub: 1 }, { unique: true });
 userSchema.index({ account_id: 1 }, { unique: true });
 userSchema.index({ created_at: -1, _id: 1 });
@@ -45,6 +46,7 @@ const apiTokenSchema = new Schema(
 	},
 	{ versionKey: false, collection: "api_tokens" },
 );
+indexOutbox(apiTokenSchema);
 apiTokenSchema.index({ token_hash: 1 }, { unique: true });
 apiTokenSchema.index({ user_id: 1, created_at: -1 });
 

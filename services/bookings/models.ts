@@ -3,7 +3,7 @@
  * active reservations of a property from sharing a night (see claims.ts).
  */
 import { Schema, type Connection, type InferSchemaType } from "mongoose";
-import { outboxPath } from "../../shared/events/outbox";
+import { indexOutbox, outboxPath } from "../../shared/events/outbox";
 import { defineIcalModels } from "./ical/models";
 
 const nullableString = { type: String, default: null };
@@ -61,6 +61,7 @@ const bookingSchema = new Schema(
 	},
 	{ versionKey: false, collection: "bookings" },
 );
+indexOutbox(bookingSchema);
 bookingSchema.index({ property_id: 1, from: 1, _id: 1 });
 bookingSchema.index({ property_id: 1, to: 1, _id: 1 });
 // Blocks have no code: documents missing the field never conflict on FerretDB, but MongoDB's

@@ -5,7 +5,7 @@
  * owns it), so the owner can never be removed or demoted by a crew operation.
  */
 import { Schema, type Connection, type InferSchemaType } from "mongoose";
-import { outboxPath } from "../../shared/events/outbox";
+import { indexOutbox, outboxPath } from "../../shared/events/outbox";
 
 const nullableString = { type: String, default: null };
 
@@ -57,6 +57,7 @@ const propertySchema = new Schema(
 	},
 	{ versionKey: false, collection: "properties" },
 );
+indexOutbox(propertySchema);
 propertySchema.index({ owner_user_id: 1, deleted_at: 1 });
 propertySchema.index({ name: 1, _id: 1 });
 propertySchema.index({ ical_export_hash: 1 });
@@ -79,6 +80,7 @@ const memberSchema = new Schema(
 	},
 	{ versionKey: false, collection: "members" },
 );
+indexOutbox(memberSchema);
 memberSchema.index({ property_id: 1, user_id: 1 }, { unique: true });
 memberSchema.index({ user_id: 1 });
 
@@ -104,6 +106,7 @@ const invitationSchema = new Schema(
 	},
 	{ versionKey: false, collection: "invitations" },
 );
+indexOutbox(invitationSchema);
 invitationSchema.index({ token: 1 }, { unique: true });
 invitationSchema.index({ property_id: 1, created_at: -1 });
 

@@ -4,7 +4,7 @@
  * creating a second one.
  */
 import { Schema, type Connection, type InferSchemaType } from "mongoose";
-import { outboxPath } from "../../shared/events/outbox";
+import { indexOutbox, outboxPath } from "../../shared/events/outbox";
 
 const nullableString = { type: String, default: null };
 const nullableDate = { type: Date, default: null };
@@ -59,6 +59,7 @@ const taskSchema = new Schema(
 	},
 	{ versionKey: false, collection: "tasks" },
 );
+indexOutbox(taskSchema);
 taskSchema.index({ property_id: 1, from: 1, _id: 1 });
 taskSchema.index({ assigned_to: 1, from: 1, _id: 1 });
 taskSchema.index({ booking_id: 1 });

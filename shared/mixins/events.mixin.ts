@@ -33,6 +33,8 @@ export interface EventsService extends DatabaseService<Models> {
 	ensureStreams(): Promise<void>;
 	streamsReady?: Promise<void>;
 	outboxTimer?: NodeJS.Timeout;
+	/** The sweep in progress, so that a slow one is never joined by the next tick's. */
+	sweeping?: Promise<void>;
 }
 
 export type EventHandler<S extends Service = Service> = (
@@ -162,9 +164,14 @@ export const EventsMixin = defineMixin<EventsService>({
 	async started(this: EventsService) {
 		if ((this.settings.outboxModels as string[]).length > 0) {
 			this.outboxTimer = setInterval(() => {
-				this.sweepOutboxes().catch((err: unknown) =>
-					this.logger.warn("Outbox sweep failed", err),
-				);
+				// A sweep slower than the interval (a large collection on FerretDB) must not
+				// pile up: overlapping sweeps only multiply the load that made it slow.
+				if (this.sweeping) return;
+				this.sweeping = this.sweepOutboxes()
+					.catch((err: unknown) => this.logger.warn("Outbox sweep failed", err))
+					.finally(() => {
+						this.sweeping = undefined;
+					});
 			}, OUTBOX_SWEEP_MS);
 			this.outboxTimer.unref();
 		}
@@ -172,5 +179,6 @@ export const EventsMixin = defineMixin<EventsService>({
 
 	async stopped(this: EventsService) {
 		if (this.outboxTimer) clearInterval(this.outboxTimer);
+		await this.sweeping;
 	},
 });

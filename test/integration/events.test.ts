@@ -3,6 +3,7 @@
  * handled once, failing messages end in the dead-letter stream, and the request id of the
  * request that caused an event follows it into the consumer's logs.
  */
+import { randomUUID } from "node:crypto";
 import { connect, JSONCodec } from "nats";
 import type { ServiceSchema } from "moleculer";
 import accounts from "../../services/accounts/accounts.service";
@@ -98,6 +99,41 @@ it("handles a redelivered event once", async () => {
 	await nc.close();
 
 	expect(receivedFor(account.id)).toHaveLength(1);
+});
+
+it("publishes on the next sweep an event a crash left in an outbox", async () => {
+	const account = await register("crashed-producer");
+	const original = await eventually(async () => receivedFor(account.id)[0]);
+	// As if the process died between writing a change and publishing its event.
+	const left = { ...original, id: randomUUID() };
+	const accountsService: any = stack.brokers.get("accounts")!.getLocalService("accounts");
+	const { User } = accountsService.models;
+	const queuedAt = new Date(Date.now() - 60_000);
+	await User.updateOne(
+		{ _id: account.user_id },
+		{ $push: { outbox: { event: left, queued_at: queuedAt } } },
+	);
+
+	await accountsService.sweepOutboxes();
+	await eventually(async () => received.find((e) => e.id === left.id));
+	expect((await User.findById(account.user_id).lean()).outbox).toEqual([]);
+	// Handled once more only as that new event: the original id was not delivered again.
+	expect(receivedFor(account.id).filter((e) => e.id === original.id)).toHaveLength(1);
+});
+
+it("leaves a fresh outbox entry to its producer", async () => {
+	const account = await register("fresh-outbox");
+	await eventually(async () => receivedFor(account.id)[0]);
+	const accountsService: any = stack.brokers.get("accounts")!.getLocalService("accounts");
+	const { User } = accountsService.models;
+	const fresh = { ...receivedFor(account.id)[0], id: randomUUID() };
+	await User.updateOne(
+		{ _id: account.user_id },
+		{ $push: { outbox: { event: fresh, queued_at: new Date() } } },
+	);
+	await accountsService.sweepOutboxes();
+	expect((await User.findById(account.user_id).lean()).outbox).toHaveLength(1);
+	await User.updateOne({ _id: account.user_id }, { $set: { outbox: [] } });
 });
 
 it("dead-letters a message that keeps failing, after bounded attempts", async () => {
