@@ -120,12 +120,12 @@ export async function listAllBookings(this: BookingsService, ctx: RequestContext
 			.map((p) => [p.propertyId, p.role]),
 	);
 	// TODO: a page costs in proportion to the whole collection on FerretDB 1.x, not to the
-	// page — bench/bookings-list.js (200 properties) measured p50 0.9 s at 1,000 bookings and
-	// 8.3 s at 10,000 (×9); 100,000 did not fit in a run. Its SQLite backend scans every
-	// document for the find and again for the count, whatever the filter or index (an equality
-	// on property_id scans as much), so no indexed form exists there. On MongoDB the `$in` +
-	// sort walks {property_id, from, _id} per property (a merge, ~page × properties keys) but
-	// the count still grows with the matches: a capped or estimated total would be next.
+	// page — bench/bookings-list.js (200 properties) measured p50 0.2 s at 1,000 bookings and
+	// 32 s at 100,000 (×157). Its SQLite backend scans every document for the find and again
+	// for the count, whatever the filter or index (an equality on property_id scans as much),
+	// so no indexed form exists there. On MongoDB the `$in` + sort walks
+	// {property_id, from, _id} per property (a merge, ~page × properties keys) but the count
+	// still grows with the matches: a capped or estimated total would be next.
 	return page.call(this, ctx.params, roles);
 }
 
