@@ -260,6 +260,44 @@ describe("no double booking", () => {
 		},
 		60_000,
 	);
+
+	it("lets exactly one of 20 concurrent moves onto the same nights win", async () => {
+		const property = await createProperty(http, owner);
+		// Twenty stays a week apart, then all moved at once onto 2031-08-01..04.
+		const ids: string[] = [];
+		for (let i = 0; i < 20; i++) {
+			const from = new Date(Date.UTC(2031, 8, 1 + 7 * i)).toISOString().slice(0, 10);
+			const to = new Date(Date.UTC(2031, 8, 3 + 7 * i)).toISOString().slice(0, 10);
+			const res = await create(property.id, stay(from, to));
+			expect(res.status).toBe(201);
+			ids.push(res.body.id);
+		}
+		const results = await Promise.all(
+			ids.map((id) =>
+				http.patch(`/v1/bookings/${id}`, {
+					token: owner.token,
+					body: { from: "2031-08-01", to: "2031-08-04" },
+				}),
+			),
+		);
+		expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+		expect(
+			results.filter((r) => r.status === 409 && r.body.error.code === "BOOKING_OVERLAP"),
+		).toHaveLength(19);
+		const list = await http.get(
+			`/v1/properties/${property.id}/bookings?from=2031-08-01&to=2031-08-04`,
+			{ token: owner.token },
+		);
+		expect(list.body.total).toBe(1);
+		// The losers kept their own nights: creating on one of them still conflicts.
+		const loser = ids.find((_, i) => results[i].status === 409)!;
+		const kept = results.findIndex((r) => r.status === 409);
+		const from = new Date(Date.UTC(2031, 8, 1 + 7 * kept)).toISOString().slice(0, 10);
+		const to = new Date(Date.UTC(2031, 8, 3 + 7 * kept)).toISOString().slice(0, 10);
+		const retake = await create(property.id, stay(from, to));
+		expect(retake.status).toBe(409);
+		expect(retake.body.error.details[0].message).toContain(loser);
+	}, 60_000);
 });
 
 describe("gateway", () => {
