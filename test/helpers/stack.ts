@@ -81,11 +81,14 @@ export async function startStack(
 	const namespace = newNamespace(label);
 	const brokers = new Map<string, ServiceBroker>();
 
+	// Set once the gateway runs: a service started later is routed before startService returns.
+	let gatewayReady: (() => Promise<void>) | null = null;
 	const startService = async (schema: ServiceSchema, nodeName = schema.name) => {
 		const broker = makeBroker(namespace, nodeName, options);
 		broker.createService(schema);
 		await broker.start();
 		brokers.set(schema.name, broker);
+		await gatewayReady?.();
 		return broker;
 	};
 
@@ -107,6 +110,13 @@ export async function startStack(
 		return { broker, url: `http://127.0.0.1:${server.address().port}` };
 	};
 	const { broker: gateway, url } = await startGateway();
+	gatewayReady = async () => {
+		await gateway.waitForServices(
+			[...brokers.keys()].filter((name) => !name.startsWith("$")),
+			15_000,
+		);
+		await routesReady(gateway, gateway.getLocalService("api"));
+	};
 
 	const stop = async () => {
 		for (const broker of extraGateways) await broker.stop();

@@ -149,7 +149,7 @@ describe("X9: the feed", () => {
 		expect(byUid.get(`${bookingIds[1]}@kasify`)?.summary).toBe("Not available");
 		expect(res.text).toContain(`DTSTART;VALUE=DATE:${addDays(today, 3).replace(/-/g, "")}`);
 		expect(res.text).toContain(`DTEND;VALUE=DATE:${addDays(today, 6).replace(/-/g, "")}`);
-		for (const personal of ["Anna", "Schmidt", "anna@example.de", "170", "Late arrival"]) {
+		for (const personal of ["Anna", "Schmidt", "anna@example.de", "+49 170", "Late arrival"]) {
 			expect(res.text).not.toContain(personal);
 		}
 	});

@@ -209,10 +209,12 @@ it("moves pending auto tasks when the property's check-in time changes", async (
 	await autoTask(booking.id);
 	const pinnedTask = await autoTask(pinned.id);
 	const pinnedTo = instantIn(105, 16);
-	await http.patch(`/v1/tasks/${pinnedTask._id}`, {
+	const patched = await http.patch(`/v1/tasks/${pinnedTask._id}`, {
 		token: w.owner.token,
 		body: { to: pinnedTo },
 	});
+	expect([patched.status, patched.body.to]).toEqual([200, pinnedTo]);
+	expect(await autoTask(pinned.id)).toMatchObject({ schedule_pinned: true });
 	const res = await http.patch(`/v1/properties/${w.propertyId}`, {
 		token: w.owner.token,
 		body: { checkin_time: "17:00" },
