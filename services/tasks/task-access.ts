@@ -29,11 +29,28 @@ export async function loadTaskFor(
 	const task = await findLiveTask.call(this, ctx.params.id);
 	if (!task || !userId) throw notFound("task");
 	const answer = await resolveRole(ctx.broker, ctx, task.property_id, userId);
-	// TODO: §18 counts the assignee as having a role; an assignee who lost theirs (removed,
-	// tasks not yet reassigned) gets 404 here, which only matters until reassignment runs.
-	if (!answer) throw notFound("task");
-	const access = { ...answer, propertyId: task.property_id };
-	return { task, access, viewer: { userId, role: answer.role } };
+	if (answer) {
+		const access = { ...answer, propertyId: task.property_id };
+		return { task, access, viewer: { userId, role: answer.role } };
+	}
+	if (task.assigned_to === userId) return assigneeWithoutRole(task, userId);
+	throw notFound("task");
+}
+
+/**
+ * "No role" excludes the task's assignee (§1.5, §18): a member removed from the property
+ * whose open tasks are not reassigned yet still reaches them. They get the narrowest crew
+ * standing — a contractor covering this task's type — so they see the crew view, may start,
+ * complete and write the job report, and nothing else.
+ */
+function assigneeWithoutRole(task: TaskDoc, userId: string): LoadedTask {
+	const access: PropertyAccess = {
+		role: "contractor",
+		services: [task.task_type],
+		accountId: task.account_id,
+		propertyId: task.property_id,
+	};
+	return { task, access, viewer: { userId, role: "contractor" } };
 }
 
 /** Starting and completing: the assignee or the owner (§14.6, §14.7). */

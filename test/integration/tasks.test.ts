@@ -5,7 +5,7 @@
  */
 import SwaggerParser from "@apidevtools/swagger-parser";
 import type { Stack } from "../helpers/stack";
-import type { Http } from "./properties-fixtures";
+import { registerUser, type Http } from "./properties-fixtures";
 import {
 	addWorld,
 	createBooking,
@@ -355,6 +355,31 @@ describe("start, complete, delete", () => {
 		const owners = await createTask(w, { assigned_to: w.staff.id });
 		expect((await post(owners.id, "start")).status).toBe(200);
 		expect((await post(owners.id, "complete")).body.job_report).toBeNull();
+	});
+
+	it("lets an assignee who lost their role finish the task, and no one else", async () => {
+		const task = await createTask(w, { assigned_to: w.staff.id, notes: "Keys in the box" });
+		// As between a member's removal and the reassignment of their tasks.
+		const { Task } = stack.brokers.get("tasks")!.getLocalService("tasks")!.models as any;
+		await Task.updateOne({ _id: task.id }, { $set: { assigned_to: w.outsider.id } });
+
+		const seen = await get(task.id, w.outsider.token);
+		expect(seen.status).toBe(200);
+		expect(seen.body).toMatchObject({
+			id: task.id,
+			notes: "Keys in the box",
+			booking_id: null,
+		});
+		const refused = await patch(task.id, { notes: "Changed" }, w.outsider.token);
+		expect([refused.status, refused.body.error?.code]).toEqual([403, "FORBIDDEN"]);
+		expect((await post(task.id, "start", w.outsider.token)).status).toBe(200);
+		const done = await post(task.id, "complete", w.outsider.token, { job_report: "Done" });
+		expect(done.body).toMatchObject({ status: "completed", job_report: "Done" });
+
+		// The rule is about the assignee only: another user without a role learns nothing.
+		const stranger = await registerUser(http, "tasks-stranger");
+		expect((await get(task.id, stranger.token)).status).toBe(404);
+		expect((await post(task.id, "start", stranger.token)).status).toBe(404);
 	});
 
 	it("deletes pending or cancelled tasks only, for owners and managers", async () => {
