@@ -1,6 +1,7 @@
 /**
- * The bookings service's collections: the bookings themselves and the claims that keep two
- * active reservations of a property from sharing a night (see claims.ts).
+ * The bookings service's collections: the bookings themselves, the claims that keep two
+ * active reservations of a property from sharing a night (see claims.ts), and what it knows
+ * of their cleaning tasks (cleaning-task.ts).
  */
 import { Schema, type Connection, type InferSchemaType } from "mongoose";
 import { indexOutbox, outboxPath } from "../../shared/events/outbox";
@@ -83,12 +84,30 @@ const claimSchema = new Schema(
 );
 claimSchema.index({ booking_id: 1 });
 
+/**
+ * What bookings has heard of its bookings' cleaning tasks: one document per task.created
+ * (`<task id>:created`) and per task.deleted (`<task id>:deleted`). Inserted, never updated,
+ * so that the two events may arrive in either order (see cleaning-task.ts).
+ */
+const taskFactSchema = new Schema(
+	{
+		_id: { type: String, required: true },
+		booking_id: { type: String, required: true },
+		task_id: { type: String, required: true },
+		kind: { type: String, enum: ["created", "deleted"], required: true },
+		occurred_at: { type: Date, required: true },
+	},
+	{ versionKey: false, collection: "cleaning_task_facts" },
+);
+taskFactSchema.index({ booking_id: 1 });
+
 export type BookingDoc = InferSchemaType<typeof bookingSchema> & { _id: string };
 
 export function defineBookingModels(connection: Connection) {
 	return {
 		Booking: connection.model("Booking", bookingSchema),
 		NightClaim: connection.model("NightClaim", claimSchema),
+		CleaningTaskFact: connection.model("CleaningTaskFact", taskFactSchema),
 		...defineIcalModels(connection),
 	};
 }

@@ -16,9 +16,8 @@ import { completeTask, startTask } from "./workflow";
 const instant = (value: Date | null | undefined) => (value ? value.toISOString() : null);
 
 /**
- * Whether the task's account lets its public links start and complete tasks (§14.10).
- * TODO: the switch is the operator's (configuration) — hosts cannot flip it through the API
- * until accounts gains such a setting.
+ * Whether the task's account lets its public links start and complete tasks. §14.10 makes
+ * this "configuration", so it is the operator's list, not a setting hosts edit by API.
  */
 const actionsAllowed = (task: TaskDoc) =>
 	!config().publicTaskActionsDisabledAccounts.includes(task.account_id);

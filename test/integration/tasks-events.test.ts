@@ -4,9 +4,11 @@
  * a restart of the tasks service; property and crew changes reach the tasks; every task event
  * carries the catalogue's fields (§19).
  */
+import { randomUUID } from "node:crypto";
 import type { DomainEvent } from "../../shared/events/envelope";
 import { localInstant } from "../../shared/local-dates";
 import tasks from "../../services/tasks/tasks.service";
+import { onTaskCreated, onTaskDeleted } from "../../services/bookings/cleaning-task";
 import { eventRecorder } from "../helpers/event-recorder";
 import { cleanUp, eventually, type Stack } from "../helpers/stack";
 import type { Http } from "./properties-fixtures";
@@ -268,4 +270,39 @@ it("cancels the pending tasks of a deleted property", async () => {
 	const [event] = await eventsOf(pending.id, "task.cancelled");
 	expect(event.data).toEqual({ task_id: pending.id, reason: "property_deleted" });
 	expect((await model().findById(started.id).lean()).status).toBe("in_progress");
+});
+
+it("links a booking to its oldest live cleaning task, whatever the event order", async () => {
+	const booking = await createBooking(w, dateIn(110), dateIn(112));
+	const auto = await autoTask(booking.id);
+	const linkOf = async () =>
+		(await http.get(`/v1/bookings/${booking.id}`, { token: w.owner.token })).body
+			.cleaning_task_id;
+	const linked = (id: string | null) =>
+		eventually(async () => ((await linkOf()) === id ? true : undefined));
+	await linked(auto._id);
+
+	const manual = await createTask(w, { booking_id: booking.id });
+	await eventsOf(manual.id, "task.created");
+	await linked(auto._id);
+	const removed = await http.delete(`/v1/tasks/${auto._id}`, { token: w.owner.token });
+	expect(removed.status).toBe(204);
+	await linked(manual.id);
+
+	// A task deleted at once: its task.deleted handled before its task.created (other stream).
+	const bookingsService: any = stack.brokers.get("bookings")!.getLocalService("bookings");
+	const ghost = randomUUID();
+	const envelope = (type: string) => ({
+		id: randomUUID(),
+		type,
+		occurred_at: "2020-01-01T00:00:00.000Z",
+		data: { task_id: ghost, task_type: "cleaning", booking_id: booking.id },
+	});
+	await onTaskDeleted.call(bookingsService, envelope("task.deleted") as any);
+	await onTaskCreated.call(bookingsService, envelope("task.created") as any);
+	await onTaskCreated.call(bookingsService, envelope("task.created") as any);
+	expect(await linkOf()).toBe(manual.id);
+
+	await http.delete(`/v1/tasks/${manual.id}`, { token: w.owner.token });
+	await linked(null);
 });

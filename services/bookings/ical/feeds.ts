@@ -80,8 +80,8 @@ export async function setFeeds(
 		const url = urls?.[field] ?? null;
 		const feed = await IcalFeed.findById(id).lean<IcalFeedDoc>();
 		if (!url) {
-			// TODO: bookings imported from a removed feed stay as they are — §11.11 does not
-			// say whether they should be cancelled; their links go so a new URL starts afresh.
+			// Bookings imported from a removed feed are kept, no longer synced (§11.4); their
+			// links go, so that a new URL starts afresh.
 			if (feed) await dropFeeds.call(this, [id]);
 			continue;
 		}
