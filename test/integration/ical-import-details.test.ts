@@ -1,7 +1,8 @@
 /**
  * iCal import details (§11.11): the conflict flag of an overlapped direct booking comes and
  * goes with booking.updated events; a UID the feed dropped and lists again restores its one
- * booking; a conditional GET answered 304 changes nothing; a feed that hangs fails at the
+ * booking; a conditional GET answered 304 changes nothing but the bookings' last_sync_at, and
+ * is not sent while a booking of the feed is flagged; a feed that hangs fails at the
  * configured ICAL_FETCH_TIMEOUT_MS.
  */
 import { MISSING_FETCHES_TO_CANCEL } from "../../services/bookings/ical/apply";
@@ -221,7 +222,14 @@ describe("fetching", () => {
 				cancelled: 0,
 			});
 			expect(feeds.notModified(path)).toBe(1);
-			expect(await bookingsOf(id)).toEqual(before);
+			const after = await bookingsOf(id);
+			const unstamped = (list: typeof before) =>
+				list.map(({ last_sync_at: _, ...rest }) => rest);
+			expect(unstamped(after)).toEqual(unstamped(before));
+			// The repeated snapshot still lists the stay: it was seen by this sync.
+			expect(after[0].last_sync_at.getTime()).toBeGreaterThan(
+				before[0].last_sync_at.getTime(),
+			);
 			const feed = await service().models.IcalFeed.findById(`${id}:airbnb`).lean();
 			expect(feed).toMatchObject({ status: "ok", events_count: 1 });
 
@@ -241,6 +249,35 @@ describe("fetching", () => {
 			expect(feeds.notModified(path)).toBe(1);
 		},
 	);
+
+	it("fetches in full while a booking of the feed is flagged, so the flag settles", async () => {
+		const { id, path } = await propertyWithFeed("airbnb", {
+			kind: "calendar",
+			body: airbnbFeed([]),
+			validators: "etag",
+		});
+		const manual = await direct(id, "2031-10-01", "2031-10-05");
+		expect(manual.status).toBe(201);
+		const stay = airbnbReserved("settle@airbnb.com", "2031-10-03", "2031-10-06", "HMSET1");
+		feeds.set(path, { kind: "calendar", body: airbnbFeed([stay]), validators: "etag" });
+		expect(await sync(id, "airbnb")).toMatchObject({ created: 1 });
+		const [imported] = await importedReservations(id);
+		expect(imported.has_conflict).toBe(true);
+
+		// The host cancels the direct booking; the channel's calendar is unchanged.
+		await http.patch(`/v1/bookings/${manual.body.id}`, {
+			token: owner.token,
+			body: { status: "cancelled" },
+		});
+		expect(await sync(id, "airbnb")).toMatchObject({ status: "ok", updated: 1 });
+		expect(feeds.notModified(path)).toBe(0);
+		expect(await getBooking(imported._id)).toMatchObject({ has_conflict: false });
+		expect((await direct(id, "2031-10-04", "2031-10-05")).status).toBe(409);
+
+		// Settled: the next sync asks conditionally again and gets a 304.
+		expect(await sync(id, "airbnb")).toMatchObject({ status: "ok", updated: 0 });
+		expect(feeds.notModified(path)).toBe(1);
+	});
 
 	it("fails a feed that hangs at ICAL_FETCH_TIMEOUT_MS and keeps its bookings", async () => {
 		const stay = airbnbReserved("hang@airbnb.com", "2031-10-01", "2031-10-03", "HMHANG1");

@@ -100,7 +100,21 @@ export async function applyNotModified(this: BookingsService, target: Target) {
 	}).lean<IcalLinkDoc[]>();
 	await countAbsences.call(this, target, missing, counts);
 	await clearResolvedConflicts.call(this, target.feed.property_id);
+	await markListedSynced.call(this, target.feed);
 	return counts;
+}
+
+/** Stamps `last_sync_at` on the active bookings the repeated snapshot lists, as a 200 does. */
+async function markListedSynced(this: BookingsService, feed: IcalFeedDoc) {
+	const listed = await this.models.IcalLink.find({
+		feed_id: feed._id,
+		missing_count: 0,
+		removed_at: null,
+	}).distinct("booking_id");
+	await this.models.Booking.updateMany(
+		{ _id: { $in: listed }, status: { $ne: "cancelled" } } as Record<string, unknown>,
+		{ $set: { last_sync_at: new Date() } },
+	);
 }
 
 /** Counts one more absence of each link's UID; cancels what has been missing long enough. */

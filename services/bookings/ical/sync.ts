@@ -39,14 +39,14 @@ export async function syncFeed(this: BookingsService, feedId: string): Promise<S
 	let eventsCount = feed.events_count;
 	let emptySince: Date | null = null;
 	try {
-		const answer = await fetchFeed(feed.url, {
-			etag: feed.etag,
-			lastModified: feed.last_modified,
-		});
+		// A flagged booking of this feed settles only by applying the body again (claims are
+		// retried, an echo turns into a block), so such a feed is fetched unconditionally.
+		const conditional = !(await hasConflicts.call(this, feed));
+		const answer = await fetchFeed(
+			feed.url,
+			conditional ? { etag: feed.etag, lastModified: feed.last_modified } : {},
+		);
 		if (answer.status === 304) {
-			// TODO: a 304 does not re-run the claims and echo checks of the feed's bookings, so
-			// a conflict or echo waits for the feed's next change to settle — the body is not
-			// kept, and replaying the stored bookings would lose the feed's own classification.
 			const target = { feed, accountId: schedule.account_id, today };
 			outcome = { status: "ok", error: null, ...(await applyNotModified.call(this, target)) };
 		} else {
@@ -99,6 +99,17 @@ export async function syncFeed(this: BookingsService, feedId: string): Promise<S
 		);
 	}
 	return outcome;
+}
+
+/** Whether an active booking imported from the feed is flagged as overlapping another. */
+async function hasConflicts(this: BookingsService, feed: IcalFeedDoc) {
+	const ids = await this.models.IcalLink.find({ feed_id: feed._id }).distinct("booking_id");
+	const flagged = await this.models.Booking.exists({
+		_id: { $in: ids },
+		status: { $ne: "cancelled" },
+		has_conflict: true,
+	} as Partial<Record<keyof BookingDoc, unknown>>);
+	return flagged !== null;
 }
 
 /** Whether the feed's last good snapshot still lists a current or future stay. */
