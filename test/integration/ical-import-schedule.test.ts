@@ -57,6 +57,31 @@ it("lets one of several concurrent syncs of a feed run", async () => {
 	feeds.set("/sched/one.ics", { kind: "calendar", body: airbnbFeed([]) });
 }, 30_000);
 
+it("lets one replica take over a crashed one's stale sync lease, never a fresh one", async () => {
+	const id = await propertyWithFeed("/sched/crash.ics");
+	const feedId = `${id}:airbnb`;
+	const { IcalLease } = service().models;
+	const lease = (minutesAgo: number) => ({
+		_id: `${feedId}:running`,
+		feed_id: feedId,
+		holder: "crashed-replica",
+		acquired_at: new Date(Date.now() - minutesAgo * 60_000),
+	});
+
+	// A lease two minutes old may belong to a sync still running elsewhere.
+	await IcalLease.create(lease(2));
+	expect(await syncExclusive.call(service(), feedId)).toBe("busy");
+
+	await IcalLease.deleteOne({ _id: `${feedId}:running` });
+	await IcalLease.create(lease(6));
+	const before = feeds.hits("/sched/crash.ics");
+	const outcomes = await Promise.all([1, 2, 3].map(() => syncExclusive.call(service(), feedId)));
+	expect(outcomes.filter((o) => o === "busy")).toHaveLength(2);
+	expect(outcomes.find((o) => o !== "busy")).toMatchObject({ status: "ok" });
+	expect(feeds.hits("/sched/crash.ics")).toBe(before + 1);
+	expect(await IcalLease.countDocuments({ _id: `${feedId}:running` })).toBe(0);
+});
+
 it("syncs a due feed once per interval, whichever replica ticks", async () => {
 	const id = await propertyWithFeed("/sched/due.ics");
 	const before = feeds.hits("/sched/due.ics");

@@ -12,7 +12,7 @@ import { syncFeed, type SyncOutcome } from "./sync";
 
 /** A `running` lease older than this was left by a crashed replica (a sync takes ≤ ~1 min). */
 const RUNNING_STALE_MS = 5 * 60_000;
-/** Slot leases are only needed while their interval can still be claimed. */
+/** Slot and takeover leases are only needed while their interval or lease can be claimed. */
 const SLOT_RETENTION_MS = 24 * 60 * 60_000;
 const RETRY_BUSY_MS = 2_000;
 const RETRIES_WHEN_BUSY = 15;
@@ -33,24 +33,37 @@ async function insertLease(this: BookingsService, id: string, feedId: string) {
 	}
 }
 
-/** Runs a sync of the feed unless one is already running; null when it was busy. */
+/**
+ * Takes the feed's `running` lease, or a crashed replica's stale one. Deleting a stale lease
+ * by a condition is not atomic on FerretDB, so a replica that saw it stale could remove the
+ * fresh lease another replica just put in its place; only the replica whose takeover insert
+ * for that very lease wins may delete it.
+ */
+async function takeRunningLease(this: BookingsService, id: string, feedId: string) {
+	if (await insertLease.call(this, id, feedId)) return true;
+	const lease = await this.models.IcalLease.findById(id).lean<{
+		acquired_at: Date;
+		holder: string;
+	}>();
+	if (!lease) return insertLease.call(this, id, feedId); // released meanwhile
+	const since = lease.acquired_at.getTime();
+	if (since > Date.now() - RUNNING_STALE_MS) return false;
+	if (!(await insertLease.call(this, `${id}:takeover:${since}`, feedId))) return false;
+	const left = lease.acquired_at.toISOString();
+	this.logger.warn(
+		`iCal feed ${feedId}: taking over the sync lease ${lease.holder} left at ${left}`,
+	);
+	await this.models.IcalLease.deleteOne({ _id: id, acquired_at: lease.acquired_at });
+	return insertLease.call(this, id, feedId);
+}
+
+/** Runs a sync of the feed unless one is already running; "busy" when it was. */
 export async function syncExclusive(
 	this: BookingsService,
 	feedId: string,
 ): Promise<SyncOutcome | null | "busy"> {
 	const id = `${feedId}:running`;
-	if (!(await insertLease.call(this, id, feedId))) {
-		// TODO: two replicas may both judge a lease stale and one may delete the other's
-		// fresh lease; the window is one crash plus RUNNING_STALE_MS and costs one double sync.
-		const stale = new Date(Date.now() - RUNNING_STALE_MS);
-		const removed = await this.models.IcalLease.deleteOne({
-			_id: id,
-			acquired_at: { $lt: stale },
-		});
-		if (removed.deletedCount === 0 || !(await insertLease.call(this, id, feedId))) {
-			return "busy";
-		}
-	}
+	if (!(await takeRunningLease.call(this, id, feedId))) return "busy";
 	try {
 		return await syncFeed.call(this, feedId);
 	} finally {
@@ -84,7 +97,7 @@ export async function syncDueFeeds(this: BookingsService, now = Date.now()): Pro
 		if ((await syncExclusive.call(this, _id)) !== "busy") synced++;
 	}
 	await this.models.IcalLease.deleteMany({
-		_id: { $regex: ":slot:" },
+		_id: { $regex: ":(slot|takeover):" },
 		acquired_at: { $lt: new Date(now - SLOT_RETENTION_MS) },
 	});
 	return synced;
