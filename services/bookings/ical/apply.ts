@@ -1,28 +1,21 @@
 /**
  * Applies one successful fetch to the property's bookings (§11.11 "New reservations",
- * "Changes", "Disappearance"). Each feed UID is linked to one booking by a unique insert.
- *
- * Conflicts: a feed event whose nights are already claimed (typically by a direct booking)
- * is still stored, with `has_conflict: true` on it and on what it overlaps, but it takes no
- * claims. The feed is a report of what the channel already sold, so refusing it would hide a
- * real double booking from the host; holding no claims keeps the manual booking's claims and
- * its 409 on further manual overlaps intact. Each later fetch retries the claims, so the flag
- * clears itself once the host resolves the overlap. Every change of a flag is published as
- * booking.updated (`changed_fields` names `has_conflict`) through the booking's outbox.
+ * "Changes", "Disappearance"). Each feed UID is linked to one booking by a unique insert; an
+ * event whose nights are taken is stored as a conflict (conflicts.ts).
  *
  * A UID whose booking this module cancelled (`ical_removed`) keeps its link: when the channel
  * lists it again, the same booking is restored — holding its nights if they are free, else as
  * a conflict like any overlapping import — so a UID never makes a second booking.
  */
-import { ApiError } from "../../../shared/errors";
 import { buildEvent } from "../../../shared/events/envelope";
 import { outboxEntries, queueEvents } from "../../../shared/events/outbox";
 import { newId, newPublicCode } from "../../../shared/ids";
 import { cancelBooking } from "../booking-update";
-import { claimKeys, keysOf, releaseKeys } from "../claims";
+import { keysOf, releaseKeys } from "../claims";
 import type { BookingDoc } from "../models";
 import type { BookingsService } from "../service-types";
 import { createdData, searchFields } from "../views";
+import { claimOrConflict, clearResolvedConflicts, overlapsAnother, previousOf } from "./conflicts";
 import type { IcalFeedDoc, IcalLinkDoc } from "./models";
 import type { FeedEvent } from "./parse";
 
@@ -166,81 +159,6 @@ async function unechoed(this: BookingsService, target: Target, event: FeedEvent)
 	return twin ? { ...event, type: "block" as const } : event;
 }
 
-/** Claims the booking's keys; on an overlap it holds none and the overlap is flagged. */
-async function claimOrConflict(this: BookingsService, booking: BookingDoc, keys: string[]) {
-	try {
-		await claimKeys.call(this, booking._id, keys);
-		return false;
-	} catch (err) {
-		if (!(err instanceof ApiError) || err.code !== 409) throw err;
-		await flagOverlaps.call(this, booking);
-		return true;
-	}
-}
-
-/** Whether another active reservation shares a night with this reservation. */
-async function overlapsAnother(this: BookingsService, booking: BookingDoc): Promise<boolean> {
-	if (booking.type !== "reservation") return false;
-	return !!(await this.models.Booking.exists(overlapFilter(booking)));
-}
-
-const overlapFilter = (booking: BookingDoc) => ({
-	property_id: booking.property_id,
-	_id: { $ne: booking._id },
-	type: "reservation",
-	status: { $in: ["pending", "confirmed"] },
-	from: { $lt: booking.to },
-	to: { $gt: booking.from },
-});
-
-/** Sets `has_conflict` on the active reservations the booking's nights overlap. */
-async function flagOverlaps(this: BookingsService, booking: BookingDoc) {
-	if (booking.type !== "reservation") return;
-	const overlapped = await this.models.Booking.find({
-		...overlapFilter(booking),
-		has_conflict: { $ne: true },
-	}).lean<BookingDoc[]>();
-	for (const other of overlapped) await setConflict.call(this, other, true);
-}
-
-/**
- * Clears the flag of the property's manual reservations that no active reservation overlaps
- * any more (the import moved, vanished or was cancelled). Imported bookings re-evaluate
- * their own flag on each fetch of their feed (updateFromEvent).
- */
-async function clearResolvedConflicts(this: BookingsService, propertyId: string) {
-	const flagged = await this.models.Booking.find({
-		property_id: propertyId,
-		source: "manual",
-		type: "reservation",
-		status: { $in: ["pending", "confirmed"] },
-		has_conflict: true,
-	}).lean<BookingDoc[]>();
-	for (const booking of flagged) {
-		if (!(await overlapsAnother.call(this, booking))) {
-			await setConflict.call(this, booking, false);
-		}
-	}
-}
-
-/** Writes the flag and its booking.updated event in one update, then publishes the event. */
-async function setConflict(this: BookingsService, booking: BookingDoc, value: boolean) {
-	const event = buildEvent(null, "booking.updated", {
-		accountId: booking.account_id,
-		propertyId: booking.property_id,
-		data: {
-			booking_id: booking._id,
-			changed_fields: ["has_conflict"],
-			previous: previousOf(booking),
-		},
-	});
-	await this.models.Booking.updateOne(
-		{ _id: booking._id },
-		{ $set: { has_conflict: value, updated_at: new Date() }, ...queueEvents(event) },
-	);
-	await this.flushOutbox("Booking", booking._id);
-}
-
 async function createFromEvent(
 	this: BookingsService,
 	target: Target,
@@ -303,13 +221,6 @@ async function createFromEvent(
 	await this.flushOutbox("Booking", id);
 	return true;
 }
-
-const PREVIOUS = ["from", "to", "status", "checkin_time", "checkout_time"] as const;
-const COUNTS = ["adults_count", "children_count", "infants_count"] as const;
-
-/** The `previous` of a booking.updated event (§19). */
-const previousOf = (booking: BookingDoc) =>
-	Object.fromEntries([...PREVIOUS, ...COUNTS].map((f) => [f, booking[f] ?? null]));
 
 /**
  * Moves the booking to the feed's dates, and restores it if the UID had vanished (it then
