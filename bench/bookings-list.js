@@ -34,10 +34,10 @@
  */
 process.env.REQUEST_TIMEOUT_MS = process.env.REQUEST_TIMEOUT_MS || "600000";
 
-const jwt = require("jsonwebtoken");
 const harness = require("./harness");
 
-const { fromDist, inParallel, measure, ms, request, run, startStack, table } = harness;
+const { createProperty, fromDist, inParallel, madrid, measure, ms } = harness;
+const { registerOwner, request, run, startStack, table } = harness;
 
 const PROPERTIES = 200;
 const LARGE = Number(process.env.BENCH_BOOKINGS || 100_000);
@@ -49,26 +49,8 @@ const ROW_SECONDS = Number(process.env.BENCH_ROW_SECONDS || 90);
 const FIRST_DAY = "2022-01-03";
 const CHANNELS = ["direct", "airbnb", "booking"];
 
-const { config } = fromDist("shared/config");
 const { newId, newPublicCode } = fromDist("shared/ids");
 const { searchFields } = fromDist("services/bookings/views");
-
-/** A token the way the identity provider signs one (the configured HS256 secret). */
-function tokenFor(sub) {
-	const cfg = config().jwt;
-	if (!cfg.secret) throw new Error("The benchmark signs tokens with AUTH_JWT_SECRET (HS256)");
-	return jwt.sign(
-		{ email: `${sub}@example.es`, email_verified: true, given_name: sub },
-		cfg.secret,
-		{
-			algorithm: "HS256",
-			subject: sub,
-			issuer: cfg.issuer ?? undefined,
-			audience: cfg.audience ?? undefined,
-			expiresIn: "2h",
-		},
-	);
-}
 
 function addDays(day, days) {
 	const date = new Date(`${day}T00:00:00Z`);
@@ -78,36 +60,11 @@ function addDays(day, days) {
 
 /** The owner and their properties, created through the gateway. */
 async function createOwner(url) {
-	const token = tokenFor(`bench-owner-${Date.now()}`);
-	const auth = { authorization: `Bearer ${token}` };
-	const { body: account } = await request(url, "/v1/auth/register", {
-		method: "POST",
-		headers: auth,
-		expect: 201,
-	});
-	const { body: cities } = await request(url, "/v1/geo/cities?query=28079");
-	const city = cities.cities.find((c) => c.ine_code === "28079") ?? cities.cities[0];
+	const { auth, accountId } = await registerOwner(url, "owner");
+	const city = await madrid(url);
 	const numbers = Array.from({ length: PROPERTIES }, (_, i) => i);
-	const properties = await inParallel(numbers, 8, async (n) => {
-		const { body } = await request(url, "/v1/properties", {
-			method: "POST",
-			headers: auth,
-			expect: 201,
-			body: {
-				name: `Bench flat ${n}`,
-				address: `Calle Mayor ${n + 1}`,
-				city: "Madrid",
-				zip_code: "28013",
-				province_id: city.province_id,
-				city_id: city.id,
-				airbnb_ical_url: null,
-				booking_ical_url: null,
-				rooms_count: 2,
-			},
-		});
-		return body.id;
-	});
-	return { auth, accountId: account.id, properties };
+	const properties = await inParallel(numbers, 8, (n) => createProperty(url, auth, city, n));
+	return { auth, accountId, properties };
 }
 
 /** The k-th stay of property number `p`: 3 nights from day 4k (staggered per property). */

@@ -28,7 +28,8 @@ const path = require("node:path");
 const fs = require("node:fs");
 const harness = require("./harness");
 
-const { CONCURRENCY, measure, ms, ratio, request, run, startStack, table, until } = harness;
+const { CONCURRENCY, clientHeaders, measure, ms, ratio, request, run, startStack, table, until } =
+	harness;
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS || 1000);
 const MISSES = Number(process.env.BENCH_MISSES || 1000);
@@ -57,16 +58,6 @@ const CACHED_QUERIES = [
 	"palma",
 	"toledo",
 ];
-
-let clients = 0;
-/** A client address per request (TEST-NET and benchmark ranges), cycling through 65,536. */
-function nextClient() {
-	clients = (clients + 1) % 65536;
-	return `198.18.${clients >> 8}.${clients & 255}`;
-}
-
-/** Each request comes from an address of its own, so the rate limit never applies. */
-const clientHeaders = () => ({ "x-forwarded-for": nextClient() });
 
 const cityPath = (query) => `/v1/geo/cities?query=${encodeURIComponent(query)}`;
 

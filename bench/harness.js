@@ -62,14 +62,15 @@ function request(base, pathAndQuery, { method = "GET", headers = {}, body, expec
 
 /**
  * Sends `paths` with `concurrency` requests in flight; `headers` is an object or a function
- * called per request. With `budgetMs`, no request starts once that time has passed (the
- * count actually sent is in the answer). A request that fails (an unexpected status, a reset
- * socket) is counted in `failed`, with the first such error, and left out of the latencies:
- * a slow system under a long benchmark should yield a table, not a stack trace. Answers
- * throughput and latency percentiles (null when nothing succeeded).
+ * called per request, `expect` the status that counts as success (200). With `budgetMs`, no
+ * request starts once that time has passed (the count actually sent is in the answer). A
+ * request that fails (an unexpected status, a reset socket) is counted in `failed`, with the
+ * first such error, and left out of the latencies: a slow system under a long benchmark
+ * should yield a table, not a stack trace. Answers throughput and latency percentiles (null
+ * when nothing succeeded).
  */
 async function measure(base, paths, options = {}) {
-	const { headers = {}, concurrency = CONCURRENCY, budgetMs = Infinity } = options;
+	const { headers = {}, concurrency = CONCURRENCY, budgetMs = Infinity, expect = 200 } = options;
 	const latencies = [];
 	let sent = 0;
 	let failed = 0;
@@ -83,7 +84,10 @@ async function measure(base, paths, options = {}) {
 			const requestHeaders = typeof headers === "function" ? headers() : headers;
 			sent += 1;
 			try {
-				const answer = await request(base, pathAndQuery, { headers: requestHeaders });
+				const answer = await request(base, pathAndQuery, {
+					headers: requestHeaders,
+					expect,
+				});
 				latencies.push(answer.ms);
 			} catch (err) {
 				failed += 1;
@@ -231,6 +235,73 @@ async function dropNamespace(namespace, serviceNames) {
 	}
 }
 
+/** A token the way the identity provider signs one (the configured HS256 secret). */
+function ownerToken(sub) {
+	const jwt = require("jsonwebtoken");
+	const cfg = fromDist("shared/config").config().jwt;
+	if (!cfg.secret) throw new Error("The benchmarks sign tokens with AUTH_JWT_SECRET (HS256)");
+	return jwt.sign(
+		{ email: `${sub}@example.es`, email_verified: true, given_name: sub },
+		cfg.secret,
+		{
+			algorithm: "HS256",
+			subject: sub,
+			issuer: cfg.issuer ?? undefined,
+			audience: cfg.audience ?? undefined,
+			expiresIn: "2h",
+		},
+	);
+}
+
+/** Registers a new user through the gateway; answers their auth header and account id. */
+async function registerOwner(url, label) {
+	const auth = { authorization: `Bearer ${ownerToken(`bench-${label}-${Date.now()}`)}` };
+	const { body } = await request(url, "/v1/auth/register", {
+		method: "POST",
+		headers: auth,
+		expect: 201,
+	});
+	return { auth, accountId: body.id };
+}
+
+/** Madrid, as the geo service knows it: what a property in the benchmarks is located in. */
+async function madrid(url) {
+	const { body } = await request(url, "/v1/geo/cities?query=28079");
+	return body.cities.find((c) => c.ine_code === "28079") ?? body.cities[0];
+}
+
+/** Creates property number `n` in `city` through the gateway; answers its id. */
+async function createProperty(url, auth, city, n) {
+	const { body } = await request(url, "/v1/properties", {
+		method: "POST",
+		headers: auth,
+		expect: 201,
+		body: {
+			name: `Bench flat ${n}`,
+			address: `Calle Mayor ${n + 1}`,
+			city: "Madrid",
+			zip_code: "28013",
+			province_id: city.province_id,
+			city_id: city.id,
+			airbnb_ical_url: null,
+			booking_ical_url: null,
+			rooms_count: 2,
+		},
+	});
+	return body.id;
+}
+
+let clients = 0;
+/**
+ * A client address of its own per request (TEST-NET and benchmark ranges, cycling through
+ * 65,536), for routes rate limited per IP. The gateway must trust the benchmark's forwarding
+ * (TRUSTED_PROXIES=127.0.0.1, set by the benchmarks that start their own).
+ */
+function clientHeaders() {
+	clients = (clients + 1) % 65536;
+	return { "x-forwarded-for": `198.18.${clients >> 8}.${clients & 255}` };
+}
+
 /** Runs a benchmark's main, closing the HTTP agent whatever happens. */
 function run(main) {
 	main()
@@ -243,6 +314,11 @@ function run(main) {
 
 module.exports = {
 	until,
+	ownerToken,
+	registerOwner,
+	madrid,
+	createProperty,
+	clientHeaders,
 	CONCURRENCY,
 	fromDist,
 	request,
