@@ -10,6 +10,7 @@ import { ScrapedPrometheusReporter } from "./metrics";
 import { ProbeListenerMiddleware } from "./middlewares/probe-listener.middleware";
 import { RequestContextMiddleware } from "./middlewares/request-context.middleware";
 import { PropertyAccessMiddleware } from "./permissions";
+import { paramValidator } from "./validator";
 
 const NANOS_PER_DAY = 86_400 * 1e9;
 
@@ -78,7 +79,7 @@ export function brokerOptions(overrides: Partial<BrokerOptions> = {}): BrokerOpt
 		},
 		circuitBreaker: { enabled: true, threshold: 0.5, minRequestCount: 20, windowTime: 60 },
 		registry: { strategy: "RoundRobin", preferLocal: true },
-		validator: true,
+		validator: paramValidator(),
 		metrics: {
 			enabled: true,
 			// Moleculer accepts a reporter instance; its typings only describe option objects.
