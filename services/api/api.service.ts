@@ -22,13 +22,14 @@ import {
 	type GatewayRequest,
 } from "./body";
 import { clientIp } from "./client-ip";
+import { businessCors, corsFor, publicActionNames, routedMethod, type RouteWithCors } from "./cors";
 import { bearerOf, resolveCaller, unauthenticated } from "./credentials";
 import { fingerprint, IdempotencyStore, validateKey } from "./idempotency";
 import { infraAliases, type InfraService } from "./infra-routes";
 import { JwtVerifier } from "./jwt";
 import { enforceLimits, RateLimiter, type Bucket } from "./rate-limit";
 import { requestIdOf } from "./request-id";
-import { applySecurityHeaders, corsOptions } from "./http-headers";
+import { applySecurityHeaders } from "./http-headers";
 import { answeredNotModified, errorAnswer, writeJson, writeReplay } from "./responses";
 
 type Req = GatewayRequest & {
@@ -44,7 +45,12 @@ interface ApiService extends InfraService {
 	verifier: JwtVerifier;
 	idempotency: IdempotencyStore;
 	/** moleculer-web's lookup: `false`, not null, when no alias matches. */
-	resolveAlias(url: string, method: string): { alias: { type?: string } } | false;
+	resolveAlias(
+		url: string,
+		method: string,
+	): { alias: { type?: string; action?: string } } | false;
+	/** Actions with `auth: "public"`, refreshed with the aliases. */
+	publicActions: Set<string>;
 	holdMultipartBody(req: Req, res: ServerResponse): Promise<{ body: Buffer; boundary: string }>;
 	finishIdempotency(
 		req: Req,
@@ -82,7 +88,7 @@ const businessRoute = {
 	// cap (`readMultipartBody`) bounds the file; the action checks its own limit as it reads.
 	busboyConfig: { limits: { files: 1, fieldSize: 64 * 1024 } },
 	onBeforeCall: forwardRequestHeaders,
-	cors: corsOptions(cfg.corsOrigins),
+	cors: businessCors(cfg.corsOrigins),
 	use: [
 		jsonBody((req) => {
 			const gateway = req.$service as ApiService;
@@ -137,6 +143,15 @@ const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
 		regenerateAutoAliases(this: ApiService, route: unknown) {
 			base.regenerateAutoAliases.call(this, route);
 			this.openapiDocument = null;
+			this.publicActions = publicActionNames(this.broker);
+		},
+
+		/** Public operations answer any origin; an origin not allowed gets no headers (cors.ts). */
+		writeCorsHeaders(this: ApiService, route: RouteWithCors, req: Req, res: ServerResponse) {
+			const found = this.resolveAlias(req.parsedUrl ?? "", routedMethod(req));
+			const action = found === false ? undefined : found.alias.action;
+			const cors = corsFor(route, req, res, this.publicActions.has(action ?? ""));
+			if (cors) base.writeCorsHeaders.call(this, { ...route, cors }, req, res, true);
 		},
 
 		httpHandler(this: ApiService, req: Req, res: ServerResponse, next: unknown) {
@@ -302,6 +317,7 @@ const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
 	},
 
 	created(this: ApiService) {
+		this.publicActions = new Set();
 		this.redis = new Redis(cfg.redisUrl, {
 			lazyConnect: true,
 			maxRetriesPerRequest: 1,

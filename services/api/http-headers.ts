@@ -1,4 +1,4 @@
-/** Response headers every gateway answer carries, and the CORS policy (§1.10). */
+/** Response headers every gateway answer carries (§1.10); CORS is in cors.ts. */
 import type { ServerResponse } from "node:http";
 
 export function applySecurityHeaders(res: ServerResponse): void {
@@ -11,35 +11,4 @@ export function applySecurityHeaders(res: ServerResponse): void {
 	res.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 	// Responses are private unless an operation says otherwise.
 	res.setHeader("Cache-Control", "no-store");
-}
-
-/**
- * CORS for the business routes. Origins come from `CORS_ORIGINS` ("*" allows any origin,
- * then without credentials); with none configured, browsers on other origins are refused.
- */
-export function corsOptions(origins: string[]) {
-	const anyOrigin = origins.includes("*");
-	return {
-		origin: anyOrigin ? "*" : origins.length > 0 ? origins : false,
-		methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-		allowedHeaders: [
-			"Authorization",
-			"Content-Type",
-			"Idempotency-Key",
-			"X-Request-Id",
-			"If-None-Match",
-		],
-		exposedHeaders: [
-			"X-Request-Id",
-			"Location",
-			"ETag",
-			"Retry-After",
-			"RateLimit-Limit",
-			"RateLimit-Remaining",
-			"RateLimit-Reset",
-			"Idempotency-Replayed",
-		],
-		credentials: !anyOrigin && origins.length > 0,
-		maxAge: 600,
-	};
 }
