@@ -4,7 +4,7 @@
  * documented error envelope.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ActionSchema, Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import Redis from "ioredis";
 import { config } from "../../shared/config";
@@ -13,91 +13,22 @@ import { ApiError } from "../../shared/errors";
 import { runWithRequestId } from "../../shared/request-context";
 import { keyFrom } from "../../shared/secrets";
 import { authMode, bucketsFor, checkAccess } from "./access";
-import {
-	jsonBody,
-	missingFileError,
-	multipartBoundary,
-	pipeFromBuffer,
-	readMultipartBody,
-	type GatewayRequest,
-} from "./body";
+import { missingFileError, multipartBoundary, pipeFromBuffer, readMultipartBody } from "./body";
 import { clientIp } from "./client-ip";
-import { businessCors, corsFor, publicActionNames, routedMethod, type RouteWithCors } from "./cors";
+import { corsFor, publicActionNames, routedMethod, type RouteWithCors } from "./cors";
 import { bearerOf, resolveCaller, unauthenticated } from "./credentials";
 import { fingerprint, IdempotencyStore, validateKey } from "./idempotency";
-import { infraAliases, type InfraService } from "./infra-routes";
+import { infraAliases } from "./infra-routes";
 import { JwtVerifier } from "./jwt";
 import { enforceLimits, RateLimiter, type Bucket } from "./rate-limit";
 import { requestIdOf } from "./request-id";
 import { applySecurityHeaders } from "./http-headers";
+import { businessRoute } from "./business-route";
+import type { ApiService, Req } from "./gateway-types";
 import { answeredNotModified, errorAnswer, writeJson, writeReplay } from "./responses";
-
-type Req = GatewayRequest & {
-	$ctx?: Context<unknown, { user?: Caller | null; $responseHeaders?: Record<string, string> }>;
-	$action?: ActionSchema;
-	$alias?: { keys?: { name: string }[]; type?: string };
-	$params?: Record<string, unknown>;
-	$idempotency?: { redisKey: string; fingerprint: string };
-	$replay?: { status: number; body: unknown; location: string | null };
-};
-
-interface ApiService extends InfraService {
-	verifier: JwtVerifier;
-	idempotency: IdempotencyStore;
-	/** moleculer-web's lookup: `false`, not null, when no alias matches. */
-	resolveAlias(
-		url: string,
-		method: string,
-	): { alias: { type?: string; action?: string } } | false;
-	/** Actions with `auth: "public"`, refreshed with the aliases. */
-	publicActions: Set<string>;
-	holdMultipartBody(req: Req, res: ServerResponse): Promise<{ body: Buffer; boundary: string }>;
-	finishIdempotency(
-		req: Req,
-		status: number,
-		body: unknown,
-		location: string | null,
-	): Promise<void>;
-}
 
 const cfg = config();
 const base = ApiGateway.methods as Record<string, (...args: unknown[]) => unknown>;
-
-/**
- * Request headers an action may need: moleculer-web forwards none. `If-None-Match` lets an
- * operation that sets its own `ETag` (cover files, §1.10) answer 304 without loading the file.
- */
-function forwardRequestHeaders(ctx: Context, _route: unknown, req: IncomingMessage) {
-	const ifNoneMatch = req.headers["if-none-match"];
-	if (req.method === "GET" && ifNoneMatch) {
-		(ctx.meta as { ifNoneMatch?: string }).ifNoneMatch = ifNoneMatch;
-	}
-}
-
-/** Options shared by the `/v1` route and its unprefixed twin. */
-const businessRoute = {
-	autoAliases: true,
-	mappingPolicy: "restrict",
-	authentication: true,
-	authorization: true,
-	bodyParsers: false,
-	mergeParams: true,
-	// Defaults for every upload; an action's own `busboyConfig` takes precedence. No
-	// `fileSize`: moleculer-web would destroy the file stream with an error before the action,
-	// or the transporter carrying the stream to it, listens (an uncaught exception). The body
-	// cap (`readMultipartBody`) bounds the file; the action checks its own limit as it reads.
-	busboyConfig: { limits: { files: 1, fieldSize: 64 * 1024 } },
-	onBeforeCall: forwardRequestHeaders,
-	cors: businessCors(cfg.corsOrigins),
-	use: [
-		jsonBody((req) => {
-			const gateway = req.$service as ApiService;
-			const found = gateway.resolveAlias(req.parsedUrl ?? "", req.method ?? "");
-			return found !== false && found.alias.type === "multipart";
-		}),
-	],
-	logging: true,
-};
 
 const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
 	name: "api",
@@ -123,8 +54,8 @@ const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
 				mappingPolicy: "restrict",
 				bodyParsers: false,
 			},
-			{ name: "v1", path: "/v1", ...businessRoute },
-			{ name: "unprefixed", path: "/", ...businessRoute },
+			{ name: "v1", path: "/v1", ...businessRoute() },
+			{ name: "unprefixed", path: "/", ...businessRoute() },
 		],
 		onError(this: ApiService, req: IncomingMessage, res: ServerResponse, err: unknown) {
 			this.sendError(req, res, err);
