@@ -7,14 +7,16 @@ import { Middleware as ChannelsMiddleware } from "@moleculer/channels";
 import { config, type Config } from "./config";
 import { loggerConfig } from "./logging";
 import { ScrapedPrometheusReporter } from "./metrics";
+import {
+	DependencyErrorsMiddleware,
+	NEVER_HANDLED,
+} from "./middlewares/dependency-errors.middleware";
 import { ProbeListenerMiddleware } from "./middlewares/probe-listener.middleware";
 import { RequestContextMiddleware } from "./middlewares/request-context.middleware";
 import { PropertyAccessMiddleware } from "./permissions";
 import { paramValidator } from "./validator";
 
 const NANOS_PER_DAY = 86_400 * 1e9;
-
-const RETRY_SAFE = new Set(["SERVICE_NOT_AVAILABLE", "SERVICE_NOT_FOUND"]);
 
 // The channels typings mark every adapter option as required; the adapter fills defaults.
 type ChannelsOptions = Parameters<typeof ChannelsMiddleware>[0];
@@ -75,7 +77,7 @@ export function brokerOptions(overrides: Partial<BrokerOptions> = {}): BrokerOpt
 			factor: 2,
 			// Only calls that never reached a handler: a timed-out call may have done its work,
 			// and repeating a create would do it twice.
-			check: (err: Error) => RETRY_SAFE.has((err as Error & { type?: string }).type ?? ""),
+			check: (err: Error) => NEVER_HANDLED.has((err as Error & { type?: string }).type ?? ""),
 		},
 		circuitBreaker: { enabled: true, threshold: 0.5, minRequestCount: 20, windowTime: 60 },
 		registry: { strategy: "RoundRobin", preferLocal: true },
@@ -93,6 +95,7 @@ export function brokerOptions(overrides: Partial<BrokerOptions> = {}): BrokerOpt
 		middlewares: [
 			PropertyAccessMiddleware as unknown as Middleware,
 			RequestContextMiddleware as unknown as Middleware,
+			DependencyErrorsMiddleware as unknown as Middleware,
 			...(cfg.healthPort
 				? [ProbeListenerMiddleware(cfg.healthPort) as unknown as Middleware]
 				: []),

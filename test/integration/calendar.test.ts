@@ -354,3 +354,31 @@ it("documents the calendar and iCal export operations in the OpenAPI document", 
 	expect(doc.components.schemas.CalendarEvent.required).toContain("guest_name");
 	expect(doc.components.schemas.IcalExport.required).toEqual(["url", "created_at"]);
 });
+
+/** Retries the gateway made of calls to `action` (Moleculer's own counter). */
+function gatewayRetriesOf(action: string): number {
+	const metric = stack.gateway.metrics.getMetric("moleculer.request.retry.attempts.total");
+	const values = (metric?.snapshot() ?? []) as { labels: { action?: string }; value: number }[];
+	return values.filter((v) => v.labels.action === action).reduce((sum, v) => sum + v.value, 0);
+}
+
+// Last: it stops the tasks service for a moment.
+it("answers 503 with Retry-After while the tasks service is away, then recovers", async () => {
+	const token = world.users.owner.token;
+	await stack.stopService("tasks");
+	try {
+		for (const path of [`/v1/properties/${world.propertyId}/calendar`, "/v1/calendar"]) {
+			const res = await http.get(path, { token });
+			expect([res.status, res.body.error?.code]).toEqual([503, "SERVICE_UNAVAILABLE"]);
+			expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
+		}
+		// Bookings ran and failed: the gateway does not run it again for a missing tasks.
+		expect(gatewayRetriesOf("bookings.propertyCalendar")).toBe(0);
+		expect(gatewayRetriesOf("bookings.accountCalendar")).toBe(0);
+	} finally {
+		await stack.startService(tasks);
+	}
+	const back = await http.get(`/v1/properties/${world.propertyId}/calendar`, { token });
+	expect(back.status).toBe(200);
+	expect(back.body.events.some((e: any) => e.type === "task")).toBe(true);
+});
