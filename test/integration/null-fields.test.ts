@@ -3,29 +3,31 @@
  * the contract says the field is nullable. Anywhere else a `null` in a create or PATCH body
  * is a 422 naming the field, and nothing is stored; an omitted field is still just omitted.
  */
-import { eventually, type Stack } from "../helpers/stack";
-import type { Http } from "./properties-fixtures";
+import { eventually } from "../helpers/stack";
 import {
-	addWorld,
+	buildTaskWorld,
 	createBooking,
 	createTask,
 	dateIn,
-	startTasksStack,
 	taskBody,
 	type TaskWorld,
 } from "./tasks-fixtures";
 
-let stack: Stack;
-let http: Http;
 let w: TaskWorld;
 
 beforeAll(async () => {
-	({ stack, http } = await startTasksStack("nullfields"));
-	w = await addWorld(stack, http, "nullfields");
+	w = await buildTaskWorld("nullfields");
 });
-afterAll(() => stack?.stop());
+afterAll(() => w?.stack.stop());
 
-const get = async (path: string) => (await http.get(path, { token: w.owner.token })).body;
+/** Requests as the owner of the world's property. */
+const http = {
+	get: (path: string) => w.http.get(path, { token: w.owner.token }),
+	post: (path: string, body: object) => w.http.post(path, { token: w.owner.token, body }),
+	patch: (path: string, body: object) => w.http.patch(path, { token: w.owner.token, body }),
+};
+
+const get = async (path: string) => (await http.get(path)).body;
 
 /** Asserts a 422 VALIDATION_FAILED whose details name exactly `field`. */
 function expectRefused(res: { status: number; body: any }, field: string) {
@@ -53,10 +55,7 @@ describe("bookings", () => {
 			const booking = await get(`/v1/bookings/${id}`);
 			return booking.cleaning_task_id ? booking : undefined;
 		});
-		const res = await http.patch(`/v1/bookings/${id}`, {
-			token: w.owner.token,
-			body: { [f]: null },
-		});
+		const res = await http.patch(`/v1/bookings/${id}`, { [f]: null });
 		expectRefused(res, f);
 		expect(await get(`/v1/bookings/${id}`)).toEqual(before);
 	});
@@ -65,8 +64,9 @@ describe("bookings", () => {
 		"refuses a create with %s null, naming the field",
 		async (field) => {
 			const res = await http.post(`/v1/properties/${w.propertyId}/bookings`, {
-				token: w.owner.token,
-				body: { from: dateIn(70), to: dateIn(72), [field]: null },
+				from: dateIn(70),
+				to: dateIn(72),
+				[field]: null,
 			});
 			expectRefused(res, field);
 			const list = await get(`/v1/properties/${w.propertyId}/bookings?from=${dateIn(70)}`);
@@ -80,8 +80,9 @@ describe("bookings", () => {
 			payment_type: "card",
 		});
 		const res = await http.patch(`/v1/bookings/${booking.id}`, {
-			token: w.owner.token,
-			body: { notes: null, guest_email: null, payment_type: null },
+			notes: null,
+			guest_email: null,
+			payment_type: null,
 		});
 		expect(res.status).toBe(200);
 		expect(res.body).toMatchObject({ notes: null, guest_email: null, payment_type: null });
@@ -93,10 +94,7 @@ describe("tasks", () => {
 		"refuses a PATCH setting %s to null and keeps the task",
 		async (field) => {
 			const task = await createTask(w);
-			const res = await http.patch(`/v1/tasks/${task.id}`, {
-				token: w.owner.token,
-				body: { [field]: null },
-			});
+			const res = await http.patch(`/v1/tasks/${task.id}`, { [field]: null });
 			expectRefused(res, field);
 			expect(await get(`/v1/tasks/${task.id}`)).toEqual(task);
 		},
@@ -105,10 +103,7 @@ describe("tasks", () => {
 	it.each(["task_type", "from", "to", "property_id"])(
 		"refuses a create with %s null",
 		async (field) => {
-			const res = await http.post("/v1/tasks", {
-				token: w.owner.token,
-				body: taskBody(w, { [field]: null }),
-			});
+			const res = await http.post("/v1/tasks", taskBody(w, { [field]: null }));
 			expectRefused(res, field);
 		},
 	);
@@ -117,13 +112,13 @@ describe("tasks", () => {
 		const task = await createTask(w, { booking_id: null, assigned_to: null, notes: null });
 		expect(task).toMatchObject({ booking_id: null, assigned_to: null, notes: null });
 		const res = await http.patch(`/v1/tasks/${task.id}`, {
-			token: w.owner.token,
-			body: { assigned_to: w.staff.id, notes: "Towels" },
+			assigned_to: w.staff.id,
+			notes: "Towels",
 		});
 		expect(res.status).toBe(200);
 		const cleared = await http.patch(`/v1/tasks/${task.id}`, {
-			token: w.owner.token,
-			body: { assigned_to: null, notes: null },
+			assigned_to: null,
+			notes: null,
 		});
 		expect(cleared.status).toBe(200);
 		expect(cleared.body).toMatchObject({ assigned_to: null, notes: null });
@@ -135,10 +130,7 @@ describe("properties", () => {
 		"refuses a PATCH setting %s to null and keeps the property",
 		async (field) => {
 			const before = await get(`/v1/properties/${w.propertyId}`);
-			const res = await http.patch(`/v1/properties/${w.propertyId}`, {
-				token: w.owner.token,
-				body: { [field]: null },
-			});
+			const res = await http.patch(`/v1/properties/${w.propertyId}`, { [field]: null });
 			expectRefused(res, field);
 			expect(await get(`/v1/properties/${w.propertyId}`)).toEqual(before);
 		},
