@@ -1,6 +1,7 @@
 /**
  * A local stand-in for Airbnb's and Booking.com's iCal export endpoints. Each path serves
- * whatever the test last set for it: a calendar, a status, garbage, a redirect, or silence.
+ * whatever the test last set for it: a calendar, a status (with a Retry-After if asked),
+ * garbage, a redirect, or silence.
  * A calendar may carry validators (an ETag and a Last-Modified, or one of them; none unless
  * the test asks) and is then answered 304 to a conditional GET that still matches it.
  */
@@ -10,7 +11,7 @@ import type { AddressInfo } from "node:net";
 
 export type Reply =
 	| { kind: "calendar"; body: string; validators?: "none" | "both" | "etag" | "last-modified" }
-	| { kind: "status"; status: number }
+	| { kind: "status"; status: number; retryAfter?: string }
 	| { kind: "redirect"; to: string }
 	| { kind: "hang" }
 	| { kind: "raw"; body: string; contentType?: string };
@@ -79,7 +80,11 @@ export async function startIcalServer(): Promise<FakeIcalServer> {
 				res.writeHead(200, { "Content-Type": reply.contentType ?? "text/html" });
 				return res.end(reply.body);
 			case "status":
-				res.writeHead(reply.status);
+				// Airbnb answers a too-eager calendar client 429, with or without Retry-After.
+				res.writeHead(
+					reply.status,
+					reply.retryAfter ? { "Retry-After": reply.retryAfter } : {},
+				);
 				return res.end();
 			case "redirect":
 				res.writeHead(302, { Location: reply.to });

@@ -2,8 +2,8 @@
  * iCal import details (§11.11): the conflict flag of an overlapped direct booking comes and
  * goes with booking.updated events; a UID the feed dropped and lists again restores its one
  * booking; a conditional GET answered 304 changes nothing but the bookings' last_sync_at, and
- * is not sent while a booking of the feed is flagged; a feed that hangs fails at the
- * configured ICAL_FETCH_TIMEOUT_MS.
+ * is not sent while a booking of the feed is flagged; a 429 pauses the feed for as long as
+ * its host asks; a feed that hangs fails at the configured ICAL_FETCH_TIMEOUT_MS.
  */
 import { MISSING_FETCHES_TO_CANCEL } from "../../services/bookings/ical/apply";
 import {
@@ -277,6 +277,41 @@ describe("fetching", () => {
 		// Settled: the next sync asks conditionally again and gets a 304.
 		expect(await sync(id, "airbnb")).toMatchObject({ status: "ok", updated: 0 });
 		expect(feeds.notModified(path)).toBe(1);
+	});
+
+	it("waits as long as a 429 asks before it calls the host again", async () => {
+		const stay = airbnbReserved("slow@airbnb.com", "2031-11-01", "2031-11-04", "HMSLOW1");
+		const { id, path } = await propertyWithFeed("airbnb", {
+			kind: "calendar",
+			body: airbnbFeed([stay]),
+		});
+		const before = await bookingsOf(id);
+		feeds.set(path, { kind: "status", status: 429, retryAfter: "600" });
+		expect(await sync(id, "airbnb")).toMatchObject({ status: "error", error: "rate_limited" });
+		const feed = await service().models.IcalFeed.findById(`${id}:airbnb`).lean();
+		expect(feed.retry_not_before.getTime()).toBeGreaterThan(Date.now() + 590_000);
+		expect(await bookingsOf(id)).toEqual(before);
+		const property = await http.get(`/v1/properties/${id}`, { token: owner.token });
+		expect(property.body.calendars[0]).toMatchObject({
+			status: "error",
+			last_error: "rate_limited",
+		});
+
+		// Asked again within the ten minutes (a PUT, the schedule): the host is left alone.
+		feeds.set(path, { kind: "calendar", body: airbnbFeed([stay]) });
+		const hits = feeds.hits(path);
+		expect(await sync(id, "airbnb")).toMatchObject({ status: "deferred" });
+		expect(feeds.hits(path)).toBe(hits);
+
+		// Ten minutes later (moved back in the database): fetched, and the pause is over.
+		await service().models.IcalFeed.updateOne(
+			{ _id: `${id}:airbnb` },
+			{ $set: { retry_not_before: new Date(Date.now() - 1000) } },
+		);
+		expect(await sync(id, "airbnb")).toMatchObject({ status: "ok" });
+		expect(feeds.hits(path)).toBe(hits + 1);
+		const after = await service().models.IcalFeed.findById(`${id}:airbnb`).lean();
+		expect(after).toMatchObject({ status: "ok", last_error: null, retry_not_before: null });
 	});
 
 	it("fails a feed that hangs at ICAL_FETCH_TIMEOUT_MS and keeps its bookings", async () => {

@@ -1,6 +1,6 @@
 /** The feed fetcher's limits and its refusal of private addresses (§1.10a, §11.11). */
 import { resetConfig } from "../../shared/config";
-import { FeedFetchError, fetchFeed } from "../../services/bookings/ical/fetch";
+import { FeedFetchError, fetchFeed, retryAfterMs } from "../../services/bookings/ical/fetch";
 import { isPrivateAddress } from "../../shared/outbound/private-address";
 import { airbnbFeed, startIcalServer, type FakeIcalServer } from "../fakes/ical-server";
 
@@ -71,6 +71,30 @@ describe("with private outbound allowed (tests, development)", () => {
 		expect(await kindOf(fetchFeed(server.url("/500.ics")))).toBe("http_status");
 	});
 
+	it("reads a 429 as rate limited, with the wait the host asked for", async () => {
+		const failure = (path: string) =>
+			fetchFeed(server.url(path)).then(
+				() => null,
+				(err: FeedFetchError) => err,
+			);
+		server.set("/429.ics", { kind: "status", status: 429, retryAfter: "120" });
+		expect(await failure("/429.ics")).toMatchObject({
+			kind: "rate_limited",
+			status: 429,
+			retryAfterMs: 120_000,
+		});
+		// Without Retry-After: a pause of its own (5 minutes), not a hammering re-sync.
+		server.set("/429-bare.ics", { kind: "status", status: 429 });
+		expect(await failure("/429-bare.ics")).toMatchObject({ retryAfterMs: 300_000 });
+		server.set("/503.ics", { kind: "status", status: 503, retryAfter: "30" });
+		expect(await failure("/503.ics")).toMatchObject({
+			kind: "http_status",
+			retryAfterMs: 30_000,
+		});
+		server.set("/500-after.ics", { kind: "status", status: 500, retryAfter: "30" });
+		expect(await failure("/500-after.ics")).toMatchObject({ retryAfterMs: undefined });
+	});
+
 	it("gives up on a feed that does not answer", async () => {
 		server.set("/hang.ics", { kind: "hang" });
 		expect(await kindOf(fetchFeed(server.url("/hang.ics"), { timeoutMs: 300 }))).toBe(
@@ -92,5 +116,23 @@ describe("with private outbound allowed (tests, development)", () => {
 		server.set("/r3", { kind: "calendar", body: airbnbFeed([]) });
 		expect((await fetchFeed(server.url("/r0"))).status).toBe(200);
 		expect(await kindOf(fetchFeed(server.url("/r-1")))).toBe("too_many_redirects");
+	});
+});
+
+describe("Retry-After", () => {
+	const now = Date.parse("2026-12-04T12:00:00Z");
+
+	it("takes seconds or an HTTP date, within a day", () => {
+		expect(retryAfterMs("90", now)).toBe(90_000);
+		expect(retryAfterMs(" 0 ", now)).toBe(0);
+		expect(retryAfterMs("Fri, 04 Dec 2026 12:10:00 GMT", now)).toBe(600_000);
+		expect(retryAfterMs("Fri, 04 Dec 2026 11:00:00 GMT", now)).toBe(0);
+		expect(retryAfterMs("999999999", now)).toBe(24 * 3_600_000);
+	});
+
+	it("ignores what is missing or not a wait", () => {
+		for (const value of [null, "", "soon", "-5", "1.5"]) {
+			expect(retryAfterMs(value, now)).toBeUndefined();
+		}
 	});
 });

@@ -103,6 +103,7 @@ export async function setFeeds(
 					etag: null,
 					last_modified: null,
 					empty_since: null,
+					retry_not_before: null,
 					updated_at: now,
 				},
 				$setOnInsert: { created_at: now },

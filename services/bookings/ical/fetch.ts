@@ -21,6 +21,7 @@ export type FetchErrorKind =
 	| "timeout"
 	| "network"
 	| "http_status"
+	| "rate_limited"
 	| "too_many_redirects"
 	| "too_large"
 	| "not_a_calendar"
@@ -32,9 +33,41 @@ export class FeedFetchError extends Error {
 		readonly kind: FetchErrorKind,
 		message: string,
 		readonly status?: number,
+		/** How long the host asked us to wait before the next request (429, 503). */
+		readonly retryAfterMs?: number,
 	) {
 		super(message);
 	}
+}
+
+/** The longest wait a host's Retry-After can impose; beyond it the schedule takes over. */
+const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
+/** A 429 without Retry-After still earns a pause, so that a re-sync does not hammer it. */
+const DEFAULT_RATE_LIMIT_MS = 5 * 60_000;
+
+/** Retry-After (RFC 9110 §10.2.3): seconds or an HTTP date; undefined when absent or bad. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+	if (!value) return undefined;
+	const trimmed = value.trim();
+	// An HTTP date starts with the day's name in each of its three RFC forms.
+	const ms = /^\d+$/.test(trimmed)
+		? Number(trimmed) * 1000
+		: /^[A-Za-z]{3}/.test(trimmed)
+			? Date.parse(trimmed) - now
+			: NaN;
+	if (!Number.isFinite(ms)) return undefined;
+	return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+}
+
+/** The error of a non-2xx answer; 429 and 503 carry the wait the host asked for. */
+function statusError(status: number, retryAfter: string | null): FeedFetchError {
+	const wait = retryAfterMs(retryAfter);
+	if (status === 429) {
+		const message = "The feed host asked to slow down (429)";
+		return new FeedFetchError("rate_limited", message, status, wait ?? DEFAULT_RATE_LIMIT_MS);
+	}
+	const honoured = status === 503 ? wait : undefined;
+	return new FeedFetchError("http_status", `The feed answered ${status}`, status, honoured);
 }
 
 export interface FetchResult {
@@ -152,9 +185,8 @@ function getOnce(
 				return resolve({ result: { status: 304, body: "", ...meta } });
 			}
 			if (status < 200 || status > 299) {
-				return fail(
-					new FeedFetchError("http_status", `The feed answered ${status}`, status),
-				);
+				res.resume();
+				return fail(statusError(status, header("retry-after")));
 			}
 			if (Number(header("content-length") ?? 0) > maxBytes) {
 				return fail(new FeedFetchError("too_large", "The feed is larger than allowed"));

@@ -26,6 +26,8 @@ const feedSchema = new Schema(
 		last_modified: nullableString,
 		/** Since when a feed that used to list stays has come back empty (§11.11: 24 h). */
 		empty_since: nullableDate,
+		/** No request to the host before this (its Retry-After, or a pause after a 429). */
+		retry_not_before: nullableDate,
 		created_at: { type: Date, required: true },
 		updated_at: { type: Date, required: true },
 	},
@@ -86,6 +88,7 @@ export interface IcalFeedDoc {
 	last_sync_at: Date | null;
 	last_success_at: Date | null;
 	last_error: string | null;
+	retry_not_before?: Date | null;
 	consecutive_failures: number;
 	events_count: number | null;
 	etag: string | null;

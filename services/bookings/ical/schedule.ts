@@ -94,7 +94,8 @@ export async function syncDueFeeds(this: BookingsService, now = Date.now()): Pro
 	for (const { _id } of feeds) {
 		const slot = `${_id}:slot:${Math.floor(now / interval)}`;
 		if (!(await insertLease.call(this, slot, _id))) continue;
-		if ((await syncExclusive.call(this, _id)) !== "busy") synced++;
+		const outcome = await syncExclusive.call(this, _id);
+		if (outcome !== "busy" && outcome?.status !== "deferred") synced++;
 	}
 	await this.models.IcalLease.deleteMany({
 		_id: { $regex: ":(slot|takeover):" },

@@ -18,7 +18,8 @@ import { parseFeed } from "./parse";
 const EMPTY_FEED_GRACE_MS = 24 * 60 * 60 * 1000;
 
 export interface SyncOutcome extends SyncCounts {
-	status: "ok" | "error";
+	/** `deferred`: not fetched, the host asked to wait (`retry_not_before`); nothing changed. */
+	status: "ok" | "error" | "deferred";
 	error: string | null;
 }
 
@@ -33,11 +34,17 @@ export async function syncFeed(this: BookingsService, feedId: string): Promise<S
 	const timeZone = schedule.timezone ?? config().defaultTimezone;
 	const today = localToday(timeZone);
 	const label = `${feed.source} feed of property ${feed.property_id}`;
+	if (feed.retry_not_before && feed.retry_not_before.getTime() > Date.now()) {
+		const until = feed.retry_not_before.toISOString();
+		this.logger.info(`iCal sync of the ${label} waits until ${until}, as its host asked`);
+		return { status: "deferred", error: feed.last_error, ...NONE };
+	}
 
 	let outcome: SyncOutcome;
 	let validators = { etag: feed.etag, last_modified: feed.last_modified };
 	let eventsCount = feed.events_count;
 	let emptySince: Date | null = null;
+	let retryNotBefore: Date | null = null;
 	try {
 		// A flagged booking of this feed settles only by applying the body again (claims are
 		// retried, an echo turns into a block), so such a feed is fetched unconditionally.
@@ -70,7 +77,13 @@ export async function syncFeed(this: BookingsService, feedId: string): Promise<S
 	} catch (err) {
 		if (!(err instanceof FeedFetchError)) throw err;
 		outcome = { status: "error", error: err.kind, ...NONE };
-		this.logger.warn(`iCal sync of the ${label} failed: ${err.kind}`);
+		if (err.retryAfterMs !== undefined) {
+			retryNotBefore = new Date(Date.now() + err.retryAfterMs);
+		}
+		const wait = retryNotBefore
+			? `; next request not before ${retryNotBefore.toISOString()}`
+			: "";
+		this.logger.warn(`iCal sync of the ${label} failed: ${err.kind}${wait}`);
 	}
 
 	const now = new Date();
@@ -85,6 +98,7 @@ export async function syncFeed(this: BookingsService, feedId: string): Promise<S
 				...(ok ? { last_success_at: now, consecutive_failures: 0 } : {}),
 				...(ok ? { events_count: eventsCount, ...validators } : {}),
 				empty_since: emptySince,
+				retry_not_before: retryNotBefore,
 				updated_at: now,
 			},
 			...(ok ? {} : { $inc: { consecutive_failures: 1 } }),
