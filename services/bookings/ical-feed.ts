@@ -45,7 +45,9 @@ export function renderFeed(bookings: BookingDoc[]): string {
 			stamp: booking.updated_at,
 		});
 	}
-	return calendar.toString();
+	// RFC 5545 §3.1 ends every content line with CRLF, END:VCALENDAR included; the library
+	// leaves the last one off, which a strict parser may refuse.
+	return `${calendar.toString()}\r\n`;
 }
 
 export async function icalFeed(this: BookingsService, ctx: RequestContext<{ token: string }>) {

@@ -154,6 +154,26 @@ describe("X9: the feed", () => {
 		}
 	});
 
+	it("follows RFC 5545's framing: CRLF, folded lines, the required properties", async () => {
+		const url = (await rotate()).body.url;
+		const text = (await http.get(feedPath(url))).text;
+		// §3.1: CRLF line breaks, content lines folded at 75 octets.
+		expect(text.endsWith("\r\n")).toBe(true);
+		const lines = text.slice(0, -2).split("\r\n");
+		expect(lines.filter((line) => line.includes("\n"))).toEqual([]);
+		expect(lines.filter((line) => Buffer.byteLength(line) > 75)).toEqual([]);
+		// §3.6: VERSION and PRODID once; §3.6.1: UID, DTSTAMP and DTSTART in every event.
+		expect(lines.filter((line) => line === "VERSION:2.0")).toHaveLength(1);
+		expect(lines.filter((line) => line.startsWith("PRODID:"))).toHaveLength(1);
+		const events = text.split("BEGIN:VEVENT\r\n").slice(1);
+		expect(events.length).toBeGreaterThan(0);
+		for (const event of events) {
+			for (const property of ["UID:", "DTSTAMP:", "DTSTART;VALUE=DATE:"]) {
+				expect(event).toContain(`\r\n${property}`.slice(2));
+			}
+		}
+	});
+
 	it("answers 304 to a matching If-None-Match, and accepts the token in lower case", async () => {
 		const url = (await rotate()).body.url;
 		const first = await http.get(feedPath(url));
