@@ -94,8 +94,10 @@ export function brokerOptions(overrides: Partial<BrokerOptions> = {}): BrokerOpt
 		tracking: { enabled: true, shutdownTimeout: cfg.shutdownTimeoutMs },
 		middlewares: [
 			PropertyAccessMiddleware as unknown as Middleware,
+			// Before RequestContext, so inside it (later ones wrap earlier ones): its warning
+			// then carries the request id.
+			DependencyErrorsMiddleware() as unknown as Middleware,
 			RequestContextMiddleware as unknown as Middleware,
-			DependencyErrorsMiddleware as unknown as Middleware,
 			...(cfg.healthPort
 				? [ProbeListenerMiddleware(cfg.healthPort) as unknown as Middleware]
 				: []),
