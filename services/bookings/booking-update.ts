@@ -10,19 +10,9 @@ import type { BookingBody } from "./booking-params";
 import { claimKeys, keysOf, releaseKeys } from "./claims";
 import type { BookingDoc } from "./models";
 import type { BookingsService } from "./service-types";
-import { bookingView, searchFields } from "./views";
+import { bookingView, previousOf, searchFields } from "./views";
 
 const ICAL_OWNED = ["from", "to", "channel", "channel_id"] as const;
-const PREVIOUS = [
-	"from",
-	"to",
-	"status",
-	"checkin_time",
-	"checkout_time",
-	"adults_count",
-	"children_count",
-	"infants_count",
-] as const;
 const TRANSITIONS: Record<string, string[]> = {
 	pending: ["confirmed", "cancelled"],
 	confirmed: ["cancelled"],
@@ -99,7 +89,7 @@ async function applyPatch(
 		data: {
 			booking_id: booking._id,
 			changed_fields: changed,
-			previous: Object.fromEntries(PREVIOUS.map((f) => [f, booking[f] ?? null])),
+			previous: previousOf(booking),
 		},
 	});
 	const set = { ...pick(patch, changed), ...searchFields(next), updated_at: new Date() };

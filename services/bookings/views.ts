@@ -75,6 +75,22 @@ export function createdData(booking: BookingDoc) {
 	};
 }
 
+/** Fields whose values before a change a `booking.updated` event carries (§19). */
+const PREVIOUS_FIELDS = [
+	"from",
+	"to",
+	"status",
+	"checkin_time",
+	"checkout_time",
+	"adults_count",
+	"children_count",
+	"infants_count",
+] as const;
+
+/** The `previous` of a booking.updated event (§19). */
+export const previousOf = (booking: BookingDoc) =>
+	Object.fromEntries(PREVIOUS_FIELDS.map((f) => [f, booking[f] ?? null]));
+
 /** Lower-case, accent-free form used by the `query` filter on both sides. */
 export const searchable = (text: string) =>
 	text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();

@@ -14,8 +14,8 @@ import { cancelBooking } from "../booking-update";
 import { keysOf, releaseKeys } from "../claims";
 import type { BookingDoc } from "../models";
 import type { BookingsService } from "../service-types";
-import { createdData, searchFields } from "../views";
-import { claimOrConflict, clearResolvedConflicts, overlapsAnother, previousOf } from "./conflicts";
+import { createdData, previousOf, searchFields } from "../views";
+import { claimOrConflict, clearResolvedConflicts, overlapsAnother } from "./conflicts";
 import type { IcalFeedDoc, IcalLinkDoc } from "./models";
 import type { FeedEvent } from "./parse";
 

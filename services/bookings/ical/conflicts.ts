@@ -14,6 +14,7 @@ import { queueEvents } from "../../../shared/events/outbox";
 import { claimKeys } from "../claims";
 import type { BookingDoc } from "../models";
 import type { BookingsService } from "../service-types";
+import { previousOf } from "../views";
 
 /** Claims the booking's keys; on an overlap it holds none and the overlap is flagged. */
 export async function claimOrConflict(this: BookingsService, booking: BookingDoc, keys: string[]) {
@@ -92,10 +93,3 @@ async function setConflict(this: BookingsService, booking: BookingDoc, value: bo
 	);
 	await this.flushOutbox("Booking", booking._id);
 }
-
-const PREVIOUS = ["from", "to", "status", "checkin_time", "checkout_time"] as const;
-const COUNTS = ["adults_count", "children_count", "infants_count"] as const;
-
-/** The `previous` of a booking.updated event (§19). */
-export const previousOf = (booking: BookingDoc) =>
-	Object.fromEntries([...PREVIOUS, ...COUNTS].map((f) => [f, booking[f] ?? null]));
