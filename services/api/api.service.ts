@@ -54,8 +54,8 @@ const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
 				mappingPolicy: "restrict",
 				bodyParsers: false,
 			},
-			{ name: "v1", path: "/v1", ...businessRoute() },
-			{ name: "unprefixed", path: "/", ...businessRoute() },
+			{ name: "v1", path: "/v1", ...businessRoute },
+			{ name: "unprefixed", path: "/", ...businessRoute },
 		],
 		onError(this: ApiService, req: IncomingMessage, res: ServerResponse, err: unknown) {
 			this.sendError(req, res, err);
@@ -79,6 +79,8 @@ const api: ServiceSchema<ServiceSettingSchema, ApiService> = {
 
 		/** Public operations answer any origin; an origin not allowed gets no headers (cors.ts). */
 		writeCorsHeaders(this: ApiService, route: RouteWithCors, req: Req, res: ServerResponse) {
+			// Only browsers send Origin: other callers skip the alias look-up below.
+			if (!req.headers.origin) return;
 			const found = this.resolveAlias(req.parsedUrl ?? "", routedMethod(req));
 			const action = found === false ? undefined : found.alias.action;
 			const cors = corsFor(route, req, res, this.publicActions.has(action ?? ""));

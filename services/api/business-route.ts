@@ -18,28 +18,26 @@ function forwardRequestHeaders(ctx: Context, _route: unknown, req: IncomingMessa
 }
 
 /** Options shared by the `/v1` route and its unprefixed twin. */
-export function businessRoute() {
-	return {
-		autoAliases: true,
-		mappingPolicy: "restrict",
-		authentication: true,
-		authorization: true,
-		bodyParsers: false,
-		mergeParams: true,
-		// Defaults for every upload; an action's own `busboyConfig` takes precedence. No
-		// `fileSize`: moleculer-web would destroy the file stream with an error before the action,
-		// or the transporter carrying the stream to it, listens (an uncaught exception). The body
-		// cap (`readMultipartBody`) bounds the file; the action checks its own limit as it reads.
-		busboyConfig: { limits: { files: 1, fieldSize: 64 * 1024 } },
-		onBeforeCall: forwardRequestHeaders,
-		cors: businessCors(config().corsOrigins),
-		use: [
-			jsonBody((req) => {
-				const gateway = req.$service as ApiService;
-				const found = gateway.resolveAlias(req.parsedUrl ?? "", req.method ?? "");
-				return found !== false && found.alias.type === "multipart";
-			}),
-		],
-		logging: true,
-	};
-}
+export const businessRoute = {
+	autoAliases: true,
+	mappingPolicy: "restrict",
+	authentication: true,
+	authorization: true,
+	bodyParsers: false,
+	mergeParams: true,
+	// Defaults for every upload; an action's own `busboyConfig` takes precedence. No
+	// `fileSize`: moleculer-web would destroy the file stream with an error before the action,
+	// or the transporter carrying the stream to it, listens (an uncaught exception). The body
+	// cap (`readMultipartBody`) bounds the file; the action checks its own limit as it reads.
+	busboyConfig: { limits: { files: 1, fieldSize: 64 * 1024 } },
+	onBeforeCall: forwardRequestHeaders,
+	cors: businessCors(config().corsOrigins),
+	use: [
+		jsonBody((req) => {
+			const gateway = req.$service as ApiService;
+			const found = gateway.resolveAlias(req.parsedUrl ?? "", req.method ?? "");
+			return found !== false && found.alias.type === "multipart";
+		}),
+	],
+	logging: true,
+};
