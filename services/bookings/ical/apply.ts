@@ -87,25 +87,25 @@ export async function applyFeed(
  */
 export async function applyNotModified(this: BookingsService, target: Target) {
 	const counts: SyncCounts = { created: 0, updated: 0, cancelled: 0 };
-	const missing = await this.models.IcalLink.find({
-		feed_id: target.feed._id,
-		missing_count: { $gt: 0 },
-	}).lean<IcalLinkDoc[]>();
+	const links = await this.models.IcalLink.find({ feed_id: target.feed._id }).lean<
+		IcalLinkDoc[]
+	>();
+	const missing = links.filter((link) => link.missing_count > 0);
+	// What the snapshot lists, as it was before this sync counted the absences.
+	const listed = links.filter((link) => link.missing_count === 0 && !link.removed_at);
 	await countAbsences.call(this, target, missing, counts);
 	await clearResolvedConflicts.call(this, target.feed.property_id);
-	await markListedSynced.call(this, target.feed);
+	await markSynced.call(this, listed);
 	return counts;
 }
 
 /** Stamps `last_sync_at` on the active bookings the repeated snapshot lists, as a 200 does. */
-async function markListedSynced(this: BookingsService, feed: IcalFeedDoc) {
-	const listed = await this.models.IcalLink.find({
-		feed_id: feed._id,
-		missing_count: 0,
-		removed_at: null,
-	}).distinct("booking_id");
+async function markSynced(this: BookingsService, listed: IcalLinkDoc[]) {
 	await this.models.Booking.updateMany(
-		{ _id: { $in: listed }, status: { $ne: "cancelled" } } as Record<string, unknown>,
+		{
+			_id: { $in: listed.map((link) => link.booking_id) },
+			status: { $ne: "cancelled" },
+		} as Record<string, unknown>,
 		{ $set: { last_sync_at: new Date() } },
 	);
 }

@@ -48,7 +48,8 @@ export async function syncFeed(this: BookingsService, feedId: string): Promise<S
 	try {
 		// A flagged booking of this feed settles only by applying the body again (claims are
 		// retried, an echo turns into a block), so such a feed is fetched unconditionally.
-		const conditional = !(await hasConflicts.call(this, feed));
+		const linked = await linkedBookingIds.call(this, feed);
+		const conditional = !(await hasConflicts.call(this, linked));
 		const answer = await fetchFeed(
 			feed.url,
 			conditional ? { etag: feed.etag, lastModified: feed.last_modified } : {},
@@ -58,7 +59,7 @@ export async function syncFeed(this: BookingsService, feedId: string): Promise<S
 			outcome = { status: "ok", error: null, ...(await applyNotModified.call(this, target)) };
 		} else {
 			const events = parseFeed(answer.body, feed.source, timeZone, addDays(today, -1));
-			if (events.length === 0 && (await hadCurrentStays.call(this, feed, today))) {
+			if (events.length === 0 && (await hadCurrentStays.call(this, linked, today))) {
 				emptySince = feed.empty_since ?? new Date();
 				if (Date.now() - emptySince.getTime() < EMPTY_FEED_GRACE_MS) {
 					throw new FeedFetchError("empty_feed", "The feed came back empty");
@@ -115,11 +116,15 @@ export async function syncFeed(this: BookingsService, feedId: string): Promise<S
 	return outcome;
 }
 
-/** Whether an active booking imported from the feed is flagged as overlapping another. */
-async function hasConflicts(this: BookingsService, feed: IcalFeedDoc) {
-	const ids = await this.models.IcalLink.find({ feed_id: feed._id }).distinct("booking_id");
+/** The bookings the feed's UIDs became, as the last good snapshot left them. */
+function linkedBookingIds(this: BookingsService, feed: IcalFeedDoc): Promise<string[]> {
+	return this.models.IcalLink.find({ feed_id: feed._id }).distinct("booking_id");
+}
+
+/** Whether one of the feed's active bookings is flagged as overlapping another. */
+async function hasConflicts(this: BookingsService, linked: string[]) {
 	const flagged = await this.models.Booking.exists({
-		_id: { $in: ids },
+		_id: { $in: linked },
 		status: { $ne: "cancelled" },
 		has_conflict: true,
 	} as Partial<Record<keyof BookingDoc, unknown>>);
@@ -127,10 +132,9 @@ async function hasConflicts(this: BookingsService, feed: IcalFeedDoc) {
 }
 
 /** Whether the feed's last good snapshot still lists a current or future stay. */
-async function hadCurrentStays(this: BookingsService, feed: IcalFeedDoc, today: string) {
-	const ids = await this.models.IcalLink.find({ feed_id: feed._id }).distinct("booking_id");
+async function hadCurrentStays(this: BookingsService, linked: string[], today: string) {
 	const count = await this.models.Booking.countDocuments({
-		_id: { $in: ids },
+		_id: { $in: linked },
 		status: { $ne: "cancelled" },
 		to: { $gte: today },
 	} as Partial<Record<keyof BookingDoc, unknown>>);
