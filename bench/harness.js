@@ -9,6 +9,7 @@ const http = require("node:http");
 const path = require("node:path");
 const fs = require("node:fs");
 const { randomBytes } = require("node:crypto");
+const { mintDevToken } = require("../scripts/dev-token");
 
 const DIST = path.resolve(__dirname, "../dist");
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
@@ -235,27 +236,11 @@ async function dropNamespace(namespace, serviceNames) {
 	}
 }
 
-/** A token the way the identity provider signs one (the configured HS256 secret). */
-function ownerToken(sub) {
-	const jwt = require("jsonwebtoken");
-	const cfg = fromDist("shared/config").config().jwt;
-	if (!cfg.secret) throw new Error("The benchmarks sign tokens with AUTH_JWT_SECRET (HS256)");
-	return jwt.sign(
-		{ email: `${sub}@example.es`, email_verified: true, given_name: sub },
-		cfg.secret,
-		{
-			algorithm: "HS256",
-			subject: sub,
-			issuer: cfg.issuer ?? undefined,
-			audience: cfg.audience ?? undefined,
-			expiresIn: "2h",
-		},
-	);
-}
-
 /** Registers a new user through the gateway; answers their auth header and account id. */
 async function registerOwner(url, label) {
-	const auth = { authorization: `Bearer ${ownerToken(`bench-${label}-${Date.now()}`)}` };
+	const sub = `bench-${label}-${Date.now()}`;
+	const token = mintDevToken({ sub, email: `${sub}@example.es`, name: sub, hours: 2 });
+	const auth = { authorization: `Bearer ${token}` };
 	const { body } = await request(url, "/v1/auth/register", {
 		method: "POST",
 		headers: auth,
@@ -314,7 +299,6 @@ function run(main) {
 
 module.exports = {
 	until,
-	ownerToken,
 	registerOwner,
 	madrid,
 	createProperty,
