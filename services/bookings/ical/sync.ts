@@ -29,16 +29,16 @@ const NONE: SyncCounts = { created: 0, updated: 0, cancelled: 0 };
 export async function syncFeed(this: BookingsService, feedId: string): Promise<SyncOutcome | null> {
 	const feed = await this.models.IcalFeed.findById(feedId).lean<IcalFeedDoc>();
 	if (!feed) return null;
-	const schedule = await scheduleOf.call(this, null, feed.property_id);
-	if (!schedule) return null; // the property is gone; property.deleted drops the feed
-	const timeZone = schedule.timezone ?? config().defaultTimezone;
-	const today = localToday(timeZone);
 	const label = `${feed.source} feed of property ${feed.property_id}`;
 	if (feed.retry_not_before && feed.retry_not_before.getTime() > Date.now()) {
 		const until = feed.retry_not_before.toISOString();
 		this.logger.info(`iCal sync of the ${label} waits until ${until}, as its host asked`);
 		return { status: "deferred", error: feed.last_error, ...NONE };
 	}
+	const schedule = await scheduleOf.call(this, null, feed.property_id);
+	if (!schedule) return null; // the property is gone; property.deleted drops the feed
+	const timeZone = schedule.timezone ?? config().defaultTimezone;
+	const today = localToday(timeZone);
 
 	let outcome: SyncOutcome;
 	let validators = { etag: feed.etag, last_modified: feed.last_modified };
