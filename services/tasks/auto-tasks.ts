@@ -87,6 +87,22 @@ export async function ensureAutoTask(
 	}
 	await this.flushOutbox("Task", task._id);
 	this.logger.info(`Cleaning task ${task._id} created for booking ${stay.id}`);
+	await cancelIfBookingCancelled.call(this, task as TaskDoc);
+}
+
+/**
+ * `stay` was read before the task existed, so a booking.cancelled handled in between found no
+ * task to cancel (its events and this one's come on separate streams). Reading the stay again
+ * after the insert closes that gap: one of the two handlers always sees both facts.
+ */
+async function cancelIfBookingCancelled(this: TasksService, task: TaskDoc) {
+	const latest = await stayOf.call(this, task.booking_id as string);
+	if (latest?.status !== "cancelled") return;
+	if (await cancelTask.call(this, task, "booking_cancelled")) {
+		this.logger.info(
+			`Cleaning task ${task._id} cancelled: its booking was cancelled meanwhile`,
+		);
+	}
 }
 
 /** The booking's automatic task, if it has a live one. */

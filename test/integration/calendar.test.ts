@@ -41,7 +41,10 @@ const EVENT_KEYS = [
 	"assigned_to_name",
 ].sort();
 
-const { service: listener, received } = eventRecorder("calendarlistener", ["booking.cancelled"]);
+const { service: listener, received } = eventRecorder("calendarlistener", [
+	"booking.created",
+	"booking.cancelled",
+]);
 
 let stack: Stack;
 let http: Http;
@@ -98,11 +101,15 @@ beforeAll(async () => {
 	});
 	expect(cancel.status).toBe(200);
 	await awaitCleaningTasks(["stay", "anonymous", "past", "far"]);
-	// The cancelled stay has no live task once its cancellation reached the tasks service.
-	const cancelled = await eventually(async () =>
-		received.find((e) => e.data.booking_id === ids.cancelled),
-	);
-	await handledBy(stack.brokers.get("tasks")?.getLocalService("tasks"), cancelled.id);
+	// The cancelled stay has no live task once both its events reached the tasks service
+	// (they come on separate streams, in either order).
+	const tasksService = stack.brokers.get("tasks")?.getLocalService("tasks");
+	for (const type of ["booking.created", "booking.cancelled"]) {
+		const event = await eventually(async () =>
+			received.find((e) => e.type === type && e.data.booking_id === ids.cancelled),
+		);
+		await handledBy(tasksService, event.id);
+	}
 
 	// Staff clean the stay; the contractor has a maintenance job of their own.
 	const assign = await http.patch(`/v1/tasks/${ids.stayTask}`, {

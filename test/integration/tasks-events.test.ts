@@ -8,6 +8,9 @@ import { randomUUID } from "node:crypto";
 import type { DomainEvent } from "../../shared/events/envelope";
 import { localInstant } from "../../shared/local-dates";
 import tasks from "../../services/tasks/tasks.service";
+import { ensureAutoTask } from "../../services/tasks/auto-tasks";
+import { propertyFact } from "../../services/tasks/facts";
+import type { BookingStay } from "../../services/tasks/service-types";
 import { onTaskCreated, onTaskDeleted } from "../../services/bookings/cleaning-task";
 import { eventRecorder } from "../helpers/event-recorder";
 import { cleanUp, eventually, type Stack } from "../helpers/stack";
@@ -191,6 +194,27 @@ it("creates one task however often the event arrives, and finishes a half-done o
 	await send({ ...original, id: "4c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f" });
 	await new Promise((resolve) => setTimeout(resolve, 1_500));
 	expect(await model().countDocuments({ booking_id: booking.id, deleted_at: null })).toBe(0);
+});
+
+it("cancels a task created from a stay that was cancelled while it was being created", async () => {
+	const booking = await createBooking(w, dateIn(84), dateIn(86));
+	const task = await autoTask(booking.id);
+	const service = tasksService(stack);
+	// The stay as booking.created's handler read it, before the cancellation below.
+	const stale = await stack.gateway.call<BookingStay, object>("bookings.stayOf", {
+		bookingId: booking.id,
+	});
+	await patchBooking(booking.id, { status: "cancelled" });
+	await autoTask(booking.id, (t) => t.status === "cancelled");
+	// Replay the interleaving: booking.cancelled found no task (none existed yet), then the
+	// creating handler inserted one from its stale stay.
+	await model().deleteOne({ _id: task._id });
+	await service.models.AutoTaskLink.deleteOne({ _id: booking.id });
+	const property = await propertyFact.call(service, null, w.propertyId);
+	if (!property) throw new Error("the tasks service does not know the property");
+	await ensureAutoTask.call(service, stale, property, null);
+	const created = await autoTask(booking.id);
+	expect(created).toMatchObject({ status: "cancelled", cancel_reason: "booking_cancelled" });
 });
 
 it("catches up after a restart of the tasks service, without duplicates", async () => {
